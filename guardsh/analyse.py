@@ -1,0 +1,297 @@
+"""One command line -> every command it will run, each with the effects the
+analysers found. This is the heart of guardsh: `analyse(text)` parses,
+unwraps, reads payloads (SQL, HTTP, scripts, other languages) and reports
+what it cannot know as effects the rules treat as dangerous."""
+
+from __future__ import annotations
+
+import os
+import time
+
+from . import shellparse, targets
+from .model import DYN, Command, Effect, Stdin, Word
+from .rules import read_args
+from .schema import ProgramSpec
+from .unwrap import SHELLS, unwrap
+
+MAX_DEPTH = 8  # nested bash -c / eval / scripts before giving up (fail closed)
+MAX_FILE = 1 << 20  # bytes of a script or payload file that are read
+NO_OUTPUT = {":", "true", "false"}
+INTERPRETERS = {"python", "node", "perl", "ruby", "php", "deno", "bun", "awk"}
+
+
+class BudgetExceeded(Exception):
+    pass
+
+
+class Scan:
+    """The state of one analysis: the line's variables, functions and
+    working directory, and the commands found so far."""
+
+    def __init__(self, programs: dict[str, ProgramSpec], cwd: str | None = None,
+                 home: str | None = None, budget: float = 0.2):
+        self.programs = programs
+        self.project = cwd if cwd is not None else _getcwd()
+        self.cwd = self.project
+        self.home = home or shellparse.home_dir()
+        self.vars: dict[str, str] = {}
+        self.functions: dict = {}
+        self.pending_redirects: list = []
+        self.commands: list[Command] = []
+        self.written: set[str] = set()  # files the line writes before it may read them
+        self.depth = 0
+        self.scripts: list[str] = []  # scripts being read, to cut cycles
+        self.calls: list[str] = []  # functions being expanded
+        self.deadline = time.monotonic() + budget
+
+    # --- entry points -----------------------------------------------------
+
+    def parse(self, text: str, via: tuple[str, ...] = (), source: str | None = None) -> None:
+        if self.depth >= MAX_DEPTH:
+            self._unknown("shell.too-deep", via, f"more than {MAX_DEPTH} levels of nested shells")
+            return
+        if "\x00" in text:
+            self._unknown("shell.parse-error", via, "the command holds a NUL byte")
+            return
+        self.depth += 1
+        if source:
+            self.scripts.append(source)
+        saved_cwd = self.cwd
+        try:
+            try:
+                tree = shellparse.parse_tree(text)
+            except shellparse.ParseFailure as failure:
+                if not self._fallback(text, via):
+                    self._unknown("shell.parse-error", via, str(failure))
+                    # Still read what can be read: it names the rules at stake.
+                    tree = shellparse.get_parser().parse(text.encode("utf-8", "surrogateescape"))
+                    shellparse.Walker(self, via).walk_program(tree.root_node)
+                return
+            shellparse.Walker(self, via).walk_program(tree.root_node)
+        finally:
+            self.depth -= 1
+            if source:
+                self.scripts.pop()
+            if via:  # a nested shell's `cd` does not move the outer line
+                self.cwd = saved_cwd
+
+    def _fallback(self, text: str, via: tuple[str, ...]) -> bool:
+        """bashlex reads some lines tree-sitter cannot; it is the second reader."""
+        from . import bashlex_parse
+
+        return bashlex_parse.walk(text, self, via)
+
+    def emit(self, cmd: Command) -> None:
+        if time.monotonic() > self.deadline:
+            raise BudgetExceeded
+        cmd.cwd = self.cwd
+        if cmd.name in self.functions and cmd.name not in self.calls:
+            self._call_function(cmd)
+            return
+        if unwrap(cmd, self):
+            return
+        self._track_cd(cmd)
+        self._content(cmd)
+        self._shell_effects(cmd)
+        self.commands.append(cmd)
+
+    # --- what the shell itself does --------------------------------------
+
+    def _unknown(self, kind: str, via, detail: str) -> None:
+        self.commands.append(Command(argv=[], via=tuple(via), effects=[Effect(kind, detail=detail)]))
+
+    def _call_function(self, cmd: Command) -> None:
+        self.calls.append(cmd.name)
+        try:
+            shellparse.Walker(self, cmd.via + (f"{cmd.name}()",)).walk(self.functions[cmd.name])
+        finally:
+            self.calls.pop()
+
+    def _track_cd(self, cmd: Command) -> None:
+        if cmd.name not in ("cd", "pushd") or cmd.via and cmd.via[-1].startswith(("xargs", "find")):
+            return
+        args = [w for w in cmd.args if not w.text.startswith("-") or w.text == "-"]
+        if not args:
+            self.cwd = self.home
+        elif args[0].dynamic or args[0].text == "-":
+            self.cwd = None
+        elif self.cwd is not None or args[0].text.startswith("/"):
+            self.cwd = os.path.normpath(os.path.join(self.cwd or "/", args[0].text))
+
+    def _shell_effects(self, cmd: Command) -> None:
+        if cmd.argv and (cmd.argv[0].dynamic or cmd.argv[0].glob):
+            cmd.effects.append(Effect("shell.dynamic-command", target=str(cmd.argv[0]),
+                                      detail=cmd.display()))
+        writes = [r.target for r in cmd.redirects
+                  if r.op in (">", ">|", "&>", ">&") and r.target is not None and r.fd != "0"]
+        if cmd.name == "tee":
+            parsed = read_args(cmd, self.programs)
+            if not parsed.flags & {"-a", "--append"}:
+                writes.extend(parsed.positionals)
+        for target in writes:
+            if target.text.isdigit() or target.text == "-":
+                continue  # >&2 is a file descriptor, not a file
+            self._write_effects(cmd, target)
+        for r in cmd.redirects:
+            if r.target is not None and r.op in (">", ">>", ">|", "&>", "&>>", ">&") and not r.target.dynamic:
+                self.written.add(self._abs(r.target.text))
+
+    def _write_effects(self, cmd: Command, target: Word) -> None:
+        kind = targets.classify(target, self.cwd, self.project, self.home)
+        shown = str(target)
+        if kind == "device":
+            cmd.effects.append(Effect("disk.write-device", target=target.text, detail=f"> {shown}"))
+            return
+        if kind in ("null", "tmp", "artifact"):
+            return
+        if self._writes_nothing(cmd):
+            cmd.effects.append(Effect("fs.truncate-file", target=target.text,
+                                      detail=f"{' '.join(map(str, cmd.argv))} > {shown}".strip()))
+        elif self._reads(cmd, target.text):
+            cmd.effects.append(Effect("fs.clobber-same-file", target=target.text,
+                                      detail=f"reads and overwrites {shown}"))
+        elif kind in ("system", "root") or (kind == "home" and _is_dotfile(target.text, self.home)):
+            cmd.effects.append(Effect("fs.overwrite-outside", target=target.text, detail=f"> {shown}"))
+
+    @staticmethod
+    def _writes_nothing(cmd: Command) -> bool:
+        if not cmd.argv:
+            return True
+        name, args = cmd.name, [w.text for w in cmd.args]
+        if name in NO_OUTPUT:
+            return True
+        if name == "cat" and args and all(a == "/dev/null" for a in args):
+            return True
+        if name == "echo" and args in (["-n"], ["-n", ""]):
+            return True
+        return name == "printf" and args in ([""], ["%s", ""])
+
+    def _reads(self, cmd: Command, path: str) -> bool:
+        chain = [cmd]
+        stdin = cmd.stdin
+        while stdin is not None:
+            if stdin.kind == "file" and stdin.path is not None and stdin.path.text == path:
+                return True
+            if stdin.kind == "command" and stdin.source is not None:
+                chain.append(stdin.source)
+                stdin = stdin.source.stdin
+            else:
+                break
+        return any(w.text == path for c in chain for w in c.args)
+
+    # --- payloads ---------------------------------------------------------
+
+    def _content(self, cmd: Command) -> None:
+        spec = self.programs.get(cmd.name) or self.programs.get(_strip_version(cmd.name))
+        if spec is None or spec.reads is None:
+            return
+        from .analyzers import content
+
+        content.analyse(cmd, spec, self)
+
+    def stdin_text(self, stdin: Stdin | None) -> str | None:
+        """What flows into a command's stdin, when it can be known."""
+        if stdin is None or stdin.kind == "tty":
+            return ""
+        if stdin.kind == "text":
+            return stdin.text
+        if stdin.kind == "file":
+            return self.read_file(stdin.path.text) if stdin.path and not stdin.path.dynamic else None
+        source = stdin.source
+        if source is None:
+            return None
+        args = [w.text for w in source.args]
+        if any(DYN in a for a in args):
+            return None
+        if source.name == "echo":
+            while args and args[0] in ("-n", "-e", "-E", "-ne", "-en"):
+                args = args[1:]
+            return " ".join(args) + "\n"
+        if source.name == "printf" and args:
+            return args[0].replace("%s", " ".join(args[1:])).replace("\\n", "\n")
+        if source.name == "cat":
+            if not args:
+                return self.stdin_text(source.stdin)
+            parts = [self.read_file(a) for a in args if not a.startswith("-")]
+            return None if any(p is None for p in parts) else "".join(parts)
+        return None
+
+    def read_file(self, path: str) -> str | None:
+        """A payload file's text, or None when it cannot be known now."""
+        if not path or DYN in path:
+            return None
+        full = self._abs(os.path.expanduser(path))
+        if full in self.written:
+            return None  # written earlier on this line: its content is not on disk yet
+        try:
+            with open(full, "rb") as fh:
+                data = fh.read(MAX_FILE + 1)
+        except OSError:
+            return None
+        if len(data) > MAX_FILE:
+            return None
+        return data.decode("utf-8", "replace")
+
+    def read_script(self, path: str) -> tuple[str, str | None]:
+        """-> ("shell", text) | ("missing", None) | ("unreadable", None) | ("not-shell", None)."""
+        full = self._abs(os.path.expanduser(path))
+        if full in self.scripts:
+            return "shell", ""  # a cycle: already being read
+        if full in self.written:
+            return "unreadable", None
+        if not os.path.exists(full):
+            return "missing", None
+        text = self.read_file(full)
+        if text is None:
+            return "unreadable", None
+        if "\x00" in text[:4096]:
+            return "not-shell", None
+        first = text.split("\n", 1)[0]
+        if first.startswith("#!"):
+            words = first[2:].split()
+            prog = os.path.basename(words[0]) if words else ""
+            if prog == "env" and len(words) > 1:
+                prog = os.path.basename([w for w in words[1:] if not w.startswith("-")][0]
+                                        if [w for w in words[1:] if not w.startswith("-")] else "")
+            if prog not in SHELLS:
+                return "not-shell", None
+        return "shell", text
+
+    def _abs(self, path: str) -> str:
+        if os.path.isabs(path):
+            return os.path.normpath(path)
+        return os.path.normpath(os.path.join(self.cwd or self.project or "/", path))
+
+
+def _is_dotfile(path: str, home: str) -> bool:
+    rel = os.path.relpath(path, home) if os.path.isabs(path) else path
+    return rel.startswith(".") and not rel.startswith("..")
+
+
+def _strip_version(name: str) -> str:
+    """python3.12 -> python3 -> python; node18 -> node."""
+    base = name.rstrip("0123456789.")
+    return base or name
+
+
+def _getcwd() -> str | None:
+    try:
+        return os.getcwd()
+    except OSError:
+        return None
+
+
+def analyse(text: str, programs: dict[str, ProgramSpec], cwd: str | None = None,
+            home: str | None = None, budget: float = 0.2) -> list[Command]:
+    """Every command `text` will run, with effects. Never raises for bad input:
+    what cannot be read comes back as a command with an unknown-effect."""
+    scan = Scan(programs, cwd, home, budget)
+    try:
+        scan.parse(text)
+    except BudgetExceeded:
+        scan._unknown("shell.too-complex", (), f"analysis took longer than {budget * 1000:.0f} ms")
+    except RecursionError:
+        scan._unknown("shell.too-complex", (), "nested too deeply to read")
+    except Exception as e:  # noqa: BLE001 - an analyser bug must fail closed, not open
+        scan._unknown("shell.internal-error", (), f"{type(e).__name__}: {e}")
+    return scan.commands

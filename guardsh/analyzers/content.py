@@ -1,0 +1,95 @@
+"""Reads the payload a program will act on — SQL for a database client, the
+request for an HTTP client, code for an interpreter — from wherever it comes
+(an option, a file, a heredoc, a pipe) and hands it to the right analyser.
+The pack's `[program.NAME]` table says where a program takes its content."""
+
+from __future__ import annotations
+
+from ..model import Command, Effect, Word
+from ..rules import read_args
+from ..schema import ProgramSpec
+
+# What a deletion found in code amounts to, as a shell command the fs rules judge.
+_CODE_AS_COMMAND = {
+    "code.delete-tree": ("rm", "-r"),
+    "code.delete-file": ("rm",),
+    "code.truncate-file": ("truncate", "-s", "0"),
+    "code.http-delete": ("curl", "-X", "DELETE"),
+}
+
+
+def analyse(cmd: Command, spec: ProgramSpec, scan) -> None:
+    reads = spec.reads
+    if reads == "http":
+        from .http import classify_http
+
+        stdin = scan.stdin_text(cmd.stdin) if cmd.stdin else None
+        cmd.effects.extend(classify_http(cmd.name, [w.text for w in cmd.args], scan.read_file, stdin))
+        return
+    if reads == "redis":
+        from .sql import classify_redis_cli
+
+        cmd.effects.extend(classify_redis_cli([w.text for w in cmd.args]))
+        return
+    for text, where in _payloads(cmd, spec, scan):
+        if text is None:
+            kind = "sql.unreadable" if reads in ("sql", "mongo") else "code.unreadable"
+            cmd.effects.append(Effect(kind, target=where, detail=f"cannot read what {where} holds"))
+            continue
+        if reads == "sql":
+            from .sql import classify_sql
+
+            cmd.effects.extend(_named(classify_sql(text, spec.dialect), where))
+        elif reads == "mongo":
+            from .sql import classify_mongo
+
+            cmd.effects.extend(_named(classify_mongo(text), where))
+        else:
+            _code(cmd, reads, text, scan)
+
+
+def _payloads(cmd: Command, spec: ProgramSpec, scan) -> list[tuple[str | None, str]]:
+    parsed = read_args(cmd, scan.programs)
+    found: list[tuple[str | None, str]] = []
+    for opt in spec.content_options:
+        found.extend((v, opt) for v in parsed.values.get(opt, []))
+    for opt in spec.content_file_options:
+        found.extend((scan.read_file(v), v) for v in parsed.values.get(opt, []))
+    positionals = parsed.positionals
+    if spec.content_arg and len(positionals) >= spec.content_arg and not found:
+        found.extend((w.text, "the command line") for w in positionals[spec.content_arg - 1:])
+    if found or not spec.content_stdin or cmd.stdin is None:
+        return found
+    if spec.stdin_marker and positionals and positionals[0].text != spec.stdin_marker:
+        return found  # `python script.py < x`: stdin is the script's input, not code
+    if spec.content_arg and len(positionals) >= spec.content_arg:
+        return found
+    return [(scan.stdin_text(cmd.stdin), "stdin")]
+
+
+def _named(effects: list[Effect], where: str) -> list[Effect]:
+    for e in effects:
+        if where not in ("stdin",) and e.detail and where not in e.detail and not where.startswith("-"):
+            e.detail = f"{e.detail} (in {where})"
+    return effects
+
+
+def _code(cmd: Command, language: str, text: str, scan) -> None:
+    from .interp import analyze_code
+
+    findings = analyze_code(language, text)
+    label = f"{cmd.name} code"
+    for effect in findings.effects:
+        as_command = _CODE_AS_COMMAND.get(effect.kind)
+        if as_command and effect.target is not None:
+            argv = [Word(a, a) for a in as_command] + [Word(effect.target, effect.detail or effect.target)]
+            scan.emit(Command(argv=argv, via=cmd.via + (label,)))
+        else:
+            cmd.effects.append(effect)
+    for line in findings.shell_commands:
+        scan.parse(line, cmd.via + (label,))
+    if findings.sql_statements:
+        from .sql import classify_sql
+
+        for statement in findings.sql_statements:
+            cmd.effects.extend(classify_sql(statement, "sqlite"))

@@ -1,0 +1,73 @@
+"""Reading a program's arguments the way getopt does: bundled short options
+(`-rf`), values attached or apart (`-XDELETE`, `-X DELETE`, `--request=DELETE`),
+and `--` ending the options."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .model import Word
+
+
+@dataclass
+class ParsedArgs:
+    flags: set[str] = field(default_factory=set)  # every option seen: -r, -f, --force
+    values: dict[str, list[str]] = field(default_factory=dict)  # option -> its values
+    positionals: list[Word] = field(default_factory=list)
+
+    def value(self, *names: str) -> str | None:
+        for n in names:
+            if self.values.get(n):
+                return self.values[n][-1]
+        return None
+
+
+def parse_args(args: list[Word], value_options=frozenset(), stop_at_first_positional=False,
+               optional_value_options=frozenset()) -> tuple[ParsedArgs, int]:
+    """-> (what was read, index in args where reading stopped).
+
+    Options are read anywhere among the arguments (GNU style) unless
+    `stop_at_first_positional`, which wrappers like sudo need: their command
+    starts at the first word that is not an option.
+    """
+    out = ParsedArgs()
+    i = 0
+    while i < len(args):
+        text = args[i].text
+        if text == "--":
+            if stop_at_first_positional:
+                return out, i + 1
+            out.positionals.extend(args[i + 1:])
+            return out, len(args)
+        if text.startswith("--") and len(text) > 2:
+            name, eq, val = text.partition("=")
+            out.flags.add(name)
+            if eq:
+                out.values.setdefault(name, []).append(val)
+            elif name in value_options and i + 1 < len(args):
+                out.values.setdefault(name, []).append(args[i + 1].text)
+                i += 1
+            i += 1
+            continue
+        if text.startswith("-") and len(text) > 1 and not text[1].isdigit() or (
+                text.startswith("-") and len(text) > 1 and f"-{text[1]}" in value_options):
+            j = 1
+            while j < len(text):
+                flag = "-" + text[j]
+                out.flags.add(flag)
+                if flag in value_options or flag in optional_value_options:
+                    rest = text[j + 1:]
+                    if rest:
+                        out.values.setdefault(flag, []).append(rest)
+                    elif flag in value_options and i + 1 < len(args):
+                        out.values.setdefault(flag, []).append(args[i + 1].text)
+                        i += 1
+                    break
+                j += 1
+            i += 1
+            continue
+        if stop_at_first_positional:
+            return out, i
+        out.positionals.append(args[i])
+        i += 1
+    return out, i

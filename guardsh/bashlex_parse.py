@@ -1,0 +1,103 @@
+"""The second reader: bashlex, for the lines tree-sitter-bash cannot parse.
+
+Imported only then (it costs ~100 ms). bashlex has its own mis-readings, so
+it is trusted only to find commands, never to vouch for a line on its own:
+function bodies are judged where they are defined, and any word part it
+cannot account for is run-time text (DYN)."""
+
+from __future__ import annotations
+
+from .model import DYN, Command, Redirect, Stdin, Word
+
+_DYNAMIC_PARTS = ("parameter", "commandsubstitution", "processsubstitution")
+
+
+def walk(text: str, scan, via: tuple[str, ...]) -> bool:
+    """Emit the commands bashlex finds; False when bashlex cannot read it either."""
+    try:
+        import bashlex
+
+        trees = bashlex.parse(text)
+    except Exception:  # noqa: BLE001 - bashlex raises more than ParsingError on bad input
+        return False
+    emitter = _Emitter(scan, via, text)
+    for tree in trees:
+        emitter.node(tree, None)
+    return True
+
+
+class _Emitter:
+    def __init__(self, scan, via, source: str):
+        self.scan = scan
+        self.via = via
+        self.source = source
+
+    def node(self, n, stdin: Stdin | None) -> Command | None:
+        kind = n.kind
+        if kind == "command":
+            return self.command(n, stdin)
+        if kind == "pipeline":
+            last = None
+            for part in n.parts:
+                if part.kind == "pipe":
+                    stdin = Stdin("command", source=last) if last else Stdin("command")
+                    continue
+                last = self.node(part, stdin)
+            return last
+        last = None
+        for child in _children(n):
+            last = self.node(child, stdin) or last
+        return last
+
+    def command(self, n, stdin: Stdin | None) -> Command:
+        argv, assigns, redirects = [], {}, []
+        for part in n.parts:
+            if part.kind == "word":
+                argv.append(self.word(part))
+            elif part.kind == "assignment":
+                name, _, _ = part.word.partition("=")
+                value = self.word(part)
+                assigns[name] = Word(value.text.partition("=")[2], part.word)
+            elif part.kind == "redirect":
+                heredoc = getattr(part, "heredoc", None)
+                if heredoc is not None:
+                    body = heredoc.value.rsplit("\n", 1)[0] + "\n"
+                    stdin = Stdin("text", text=body)
+                    redirects.append(Redirect("<<"))
+                    continue
+                target = part.output if hasattr(part.output, "kind") else None
+                word = self.word(target) if target is not None else None
+                redirects.append(Redirect(part.type, word))
+                if part.type == "<" and word is not None:
+                    stdin = Stdin("file", path=word)
+            elif part.kind in ("compound", "function"):
+                self.node(part, None)
+        cmd = Command(argv=argv, assigns=assigns, redirects=redirects, stdin=stdin,
+                      via=self.via)
+        self.scan.emit(cmd)
+        return cmd
+
+    def word(self, n) -> Word:
+        """bashlex has removed the quotes; put DYN where run-time parts were."""
+        text = n.word
+        for p in getattr(n, "parts", None) or []:
+            if p.kind in ("commandsubstitution", "processsubstitution"):
+                self.node(p.command, None)
+            if p.kind == "tilde" and text.startswith("~"):
+                text = (self.scan.home or DYN) + text[1:]
+            elif p.kind in _DYNAMIC_PARTS:
+                written = self.source[p.pos[0]:p.pos[1]]
+                text = text.replace(written, DYN, 1) if written in text else DYN
+        return Word(text, n.word)
+
+
+def _children(n):
+    for attr in ("parts", "list"):
+        for child in getattr(n, attr, None) or []:
+            if hasattr(child, "kind") and child.kind not in ("operator", "reservedword", "pipe",
+                                                              "word", "tilde", "parameter"):
+                yield child
+    for attr in ("command",):
+        child = getattr(n, attr, None)
+        if child is not None and hasattr(child, "kind"):
+            yield child

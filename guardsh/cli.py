@@ -1,0 +1,187 @@
+"""Entry point. `guardsh -c CMD` is bash's own command line: judge CMD, then
+exec the real bash with the same arguments. This path is paid by every agent
+command, so it imports only what it needs; the subcommands (check, rules,
+log) load click lazily."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+EXIT_REFUSED = 126  # as bash's "cannot execute": guardsh would not run it
+EXIT_CONFIG = 2  # a rules file is broken: nothing runs until it is fixed
+SUBCOMMANDS = {"check", "rules", "log"}
+
+# bash options that take the next argument as their value.
+_VALUE_OPTIONS = {"-o", "+o", "-O", "+O", "--rcfile", "--init-file"}
+
+
+class BashArgs:
+    """What bash would do with its argv: run a string, a script, or stdin."""
+
+    def __init__(self, args: list[str]):
+        self.command: str | None = None
+        self.script: str | None = None
+        self.interactive = False
+        self.read_stdin = False
+        self.version_only = False
+        has_c = False
+        i = 0
+        while i < len(args):
+            a = args[i]
+            if a in ("--", "-"):
+                i += 1
+                break
+            if a in _VALUE_OPTIONS:
+                i += 2
+                continue
+            if a.startswith("--"):
+                if a in ("--version", "--help"):
+                    self.version_only = True
+                i += 1
+                continue
+            if len(a) > 1 and a[0] in "-+":
+                letters = a[1:]
+                has_c |= a[0] == "-" and "c" in letters
+                self.read_stdin |= a[0] == "-" and "s" in letters
+                self.interactive |= a[0] == "-" and "i" in letters
+                i += 1 + letters.count("o") + letters.count("O")
+                continue
+            break
+        rest = args[i:]
+        if has_c:
+            self.command = rest[0] if rest else None
+        elif rest and not self.read_stdin:
+            self.script = rest[0]
+        else:
+            self.read_stdin = True
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] in SUBCOMMANDS:
+        from .commands import run_subcommand
+
+        sys.exit(run_subcommand(args))
+    bash = BashArgs(args)
+    if bash.version_only:
+        _exec(args)
+    if bash.command is not None:
+        _guard(bash.command, args)
+    elif bash.script is not None:
+        _guard_script(bash.script, args)
+    elif bash.read_stdin and not bash.interactive and not (sys.stdin.isatty() and not args):
+        _guard_stdin(args)
+    elif sys.stdin.isatty():
+        from .interactive import repl
+
+        sys.exit(repl(args))
+    else:
+        _exec(args)  # `-c` with no string: bash reports the error itself
+
+
+def _guard(text: str, args: list[str], label: str | None = None) -> None:
+    from . import audit
+    from .decide import judge
+
+    ruleset = _load_rules_or_exit()
+    verdict = judge(text, ruleset)
+    shown = label or text
+    if not verdict.blocked:
+        audit.record(shown, "allow", "ran")
+        _exec(args)
+    if not confirm_or_refuse(shown, verdict, ruleset):
+        sys.exit(EXIT_REFUSED)
+    _exec(args)
+
+
+def confirm_or_refuse(shown: str, verdict, ruleset) -> bool:
+    """True only when a human typed the phrase; every outcome is audited."""
+    from . import audit, confirm
+
+    rules = verdict.rule_ids
+    if verdict.decision == "deny":
+        audit.record(shown, "deny", "refused", rules)
+        _tell_agent(shown, verdict, "A rule denies it outright.")
+        return False
+    timeout = float(ruleset.settings.get("confirm_timeout", 120))
+    try:
+        ok = confirm.ask(shown, verdict, timeout)
+    except confirm.NoTerminal:
+        audit.record(shown, "confirm", "refused", rules, confirmed="no-terminal")
+        _tell_agent(shown, verdict, "It needs a human to type a confirmation on a terminal, "
+                                    "and this process has none.")
+        return False
+    if not ok:
+        audit.record(shown, "confirm", "refused", rules, confirmed="refused-at-terminal")
+        sys.stderr.write("guardsh: not confirmed; nothing was run.\n")
+        return False
+    audit.record(shown, "confirm", "ran", rules, confirmed="typed-at-terminal", tty=_tty_name())
+    return True
+
+
+def _tell_agent(shown: str, verdict, why: str) -> None:
+    from .confirm import describe
+
+    sys.stderr.write(
+        "guardsh: refused; nothing was run. " + why + "\n" + describe(shown, verdict) + "\n"
+        "Do not look for another way to run this (another tool, spelling or file). Stop and ask "
+        "your human: they can run it themselves in their own terminal, where guardsh will ask "
+        "them to confirm.\n")
+
+
+def _guard_script(path: str, args: list[str]) -> None:
+    try:
+        with open(path, "rb") as fh:
+            text = fh.read().decode("utf-8", "surrogateescape")
+    except OSError:
+        _exec(args)  # bash reports the missing script itself; nothing runs
+    _guard(text, args, label=f"{path} (script)")
+
+
+def _guard_stdin(args: list[str]) -> None:
+    text = sys.stdin.buffer.read().decode("utf-8", "surrogateescape")
+    # The script has been read; bash gets it as a string instead.
+    opts = [a for a in args if a not in ("-s", "--")]
+    _guard(text, opts + ["-c", text, "bash"], label=text)
+
+
+def _load_rules_or_exit():
+    from .rules import load_ruleset
+    from .schema import ConfigError
+
+    try:
+        return load_ruleset(project_file=_project_rules())
+    except ConfigError as e:
+        sys.stderr.write(f"{e}\nguardsh: the rules above are broken; nothing will run until they "
+                         "are fixed (check them with `guardsh rules check`).\n")
+        sys.exit(EXIT_CONFIG)
+
+
+def _project_rules() -> str | None:
+    """A repository's .guardsh/rules.toml, found from the working directory up."""
+    try:
+        d = os.getcwd()
+    except OSError:
+        return None
+    while True:
+        candidate = os.path.join(d, ".guardsh", "rules.toml")
+        if os.path.isfile(candidate):
+            return candidate
+        parent = os.path.dirname(d)
+        if parent == d or os.path.isdir(os.path.join(d, ".git")):
+            return None
+        d = parent
+
+
+def _tty_name() -> str | None:
+    try:
+        return os.ttyname(0)
+    except OSError:
+        return None
+
+
+def _exec(args: list[str]) -> None:
+    from .run import exec_bash
+
+    exec_bash(args)

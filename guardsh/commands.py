@@ -1,0 +1,112 @@
+"""Subcommands: `guardsh check`, `guardsh rules list|check`, `guardsh log`.
+Loaded only when asked for, so click costs the plain `-c` path nothing."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from .cli import EXIT_CONFIG, _load_rules_or_exit
+
+
+def run_subcommand(args: list[str]) -> int:
+    try:
+        return main.main(args=args, prog_name="guardsh", standalone_mode=False) or 0
+    except click.exceptions.Exit as e:
+        return e.exit_code
+    except click.ClickException as e:
+        e.show()
+        return e.exit_code
+    except click.exceptions.Abort:
+        return 1
+
+
+@click.group()
+def main() -> None:
+    """guardsh: a bash that asks a human before anything irreversible runs."""
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the verdict as JSON.")
+@click.option("--batch", is_flag=True, help="Judge the commands on stdin, one a line.")
+@click.option("--cwd", type=click.Path(file_okay=False), help="Judge as if run in this directory.")
+@click.argument("command", nargs=-1)
+def check(as_json: bool, batch: bool, cwd: str | None, command: tuple[str, ...]) -> int:
+    """Judge COMMAND without running it. Exit 0 allow, 1 blocked."""
+    from .decide import judge
+
+    ruleset = _load_rules_or_exit()
+    if batch:
+        for raw in sys.stdin.buffer:
+            line = raw.decode("utf-8", "surrogateescape").rstrip("\n")
+            try:
+                verdict = judge(line, ruleset, cwd=cwd).as_json()
+            except Exception as e:  # noqa: BLE001 - one bad line must not stop the batch
+                verdict = {"decision": "confirm", "rules": ["shell.internal-error"],
+                           "reason": f"guardsh could not judge this line: {type(e).__name__}"}
+            click.echo(json.dumps(verdict) if as_json else verdict["decision"])
+        return 0
+    if not command:
+        raise click.UsageError("give a command to check, or --batch")
+    text = " ".join(command)
+    verdict = judge(text, ruleset, cwd=cwd)
+    if as_json:
+        click.echo(json.dumps(verdict.as_json()))
+    else:
+        from .confirm import describe
+
+        click.echo(verdict.decision)
+        if verdict.matches:
+            click.echo(describe(text, verdict))
+    return 1 if verdict.blocked else 0
+
+
+@main.group()
+def rules() -> None:
+    """Inspect and validate the active rules."""
+
+
+@rules.command("check")
+def rules_check() -> int:
+    """Validate the rule packs and your rules.toml."""
+    from .rules import load_ruleset
+    from .schema import ConfigError
+
+    try:
+        rs = load_ruleset()
+    except ConfigError as e:
+        click.echo(str(e), err=True)
+        return EXIT_CONFIG
+    click.echo(f"ok: {len(rs.rules)} rules from {len(rs.files)} files")
+    return 0
+
+
+@rules.command("list")
+def rules_list() -> int:
+    """Show the active rules and the file each came from."""
+    rs = _load_rules_or_exit()
+    for r in rs.rules:
+        click.echo(f"{r.id:42} {r.action:8} {r.source}:{r.line}")
+        click.echo(f"    {r.reason}")
+    for a in rs.allow:
+        click.echo(f"allow {a.rule}: /{a.command.pattern}/ ({a.reason}) {a.source}:{a.line}")
+    return 0
+
+
+@main.command()
+@click.option("-n", "--lines", default=20, show_default=True, help="How many entries.")
+@click.option("--json", "as_json", is_flag=True, help="Print the raw JSON lines.")
+def log(lines: int, as_json: bool) -> int:
+    """Show recent decisions from the audit log."""
+    from .audit import read_recent
+
+    for e in read_recent(lines):
+        if as_json:
+            click.echo(json.dumps(e))
+        else:
+            rules = ",".join(e.get("rules") or []) or "-"
+            click.echo(f"{e.get('time', '?')}  {e.get('decision', '?'):7} {e.get('outcome', '?'):8} "
+                       f"{rules:30} {e.get('command', '')[:100]}")
+    return 0

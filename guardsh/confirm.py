@@ -1,0 +1,103 @@
+"""The typed confirmation, on the controlling terminal and only there.
+
+The agent owns stdin and stdout; the human owns /dev/tty. The phrase is the
+name of what would be destroyed when the rules can tell, else a random word,
+so `yes | guardsh` or an agent echoing "y" confirms nothing."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+
+from .decide import Verdict
+
+WORDS = ("amber", "birch", "cedar", "delta", "ember", "fjord", "grove", "harbor", "indigo",
+         "juniper", "kestrel", "lagoon", "meadow", "nectar", "orchid", "pebble", "quartz",
+         "raven", "saffron", "tundra", "umber", "violet", "willow", "yarrow", "zephyr")
+
+
+class NoTerminal(Exception):
+    """There is no controlling terminal to ask on."""
+
+
+def random_phrase() -> str:
+    return f"{secrets.choice(WORDS)}-{secrets.randbelow(90) + 10}"
+
+
+def phrase_for(verdict: Verdict) -> str:
+    return verdict.phrase_target() or random_phrase()
+
+
+def describe(command: str, verdict: Verdict) -> str:
+    """The text shown to the human (and, refused, to the agent)."""
+    lines = [f"  command: {_one_line(command)}"]
+    for m in verdict.matches:
+        lines.append(f"  [{m.rule.action}] {m.rule.id}: {m.rule.reason}")
+        where = " via " + " > ".join(m.command.via) if m.command.via else ""
+        lines.append(f"      matched: {_one_line(m.detail)}{where}")
+        if m.rule.alternative:
+            lines.append(f"      safer: {m.rule.alternative}")
+    return "\n".join(lines)
+
+
+def ask(command: str, verdict: Verdict, timeout: float = 120.0) -> bool:
+    """Ask on /dev/tty; True only when the exact phrase was typed in time."""
+    try:
+        tty = open("/dev/tty", "r+b", buffering=0)
+    except OSError as e:
+        raise NoTerminal(str(e)) from None
+    with tty:
+        phrase = phrase_for(verdict)
+        header = ("\nguardsh: this command can destroy something that cannot be brought back.\n"
+                  + describe(command, verdict) + "\n")
+        tty.write(header.encode("utf-8", "replace"))
+        return _prompt(tty, phrase, timeout)
+
+
+def _prompt(tty, phrase: str, timeout: float) -> bool:
+    import asyncio
+
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.input import create_input
+    from prompt_toolkit.output import create_output
+
+    text_tty = os.fdopen(os.dup(tty.fileno()), "r+", encoding="utf-8", errors="replace")
+    session = PromptSession(input=create_input(stdin=text_tty), output=create_output(stdout=text_tty))
+    message = f'Type "{phrase}" to run it (anything else refuses): '
+
+    async def run() -> str:
+        return await asyncio.wait_for(session.prompt_async(message), timeout)
+
+    previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+    try:
+        answer = asyncio.run(run())
+    except (KeyboardInterrupt, EOFError):
+        _say(text_tty, "\nguardsh: cancelled; nothing was run.\n")
+        return False
+    except asyncio.TimeoutError:
+        _say(text_tty, f"\nguardsh: no answer in {timeout:.0f} s; nothing was run.\n")
+        return False
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    if answer.strip() == phrase:
+        return True
+    _say(text_tty, "guardsh: that is not the phrase; nothing was run.\n")
+    return False
+
+
+def _raise_interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def _say(tty, text: str) -> None:
+    try:
+        tty.write(text)
+        tty.flush()
+    except OSError:
+        pass
+
+
+def _one_line(text: str, limit: int = 300) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[:limit] + " ..."

@@ -1,0 +1,72 @@
+"""Commands + rules -> one verdict for the whole line: allow, confirm or deny."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from .analyse import analyse
+from .model import Command
+from .rules import Context, Match, RuleSet, match_rule
+
+_RANK = {"allow": 0, "confirm": 1, "deny": 2}
+
+
+@dataclass
+class Verdict:
+    decision: str  # "allow" | "confirm" | "deny"
+    matches: list[Match] = field(default_factory=list)
+    commands: list[Command] = field(default_factory=list)
+
+    @property
+    def blocked(self) -> bool:
+        return self.decision != "allow"
+
+    @property
+    def rule_ids(self) -> list[str]:
+        return list(dict.fromkeys(m.rule.id for m in self.matches))
+
+    def reason(self) -> str:
+        return "; ".join(dict.fromkeys(m.rule.reason for m in self.matches))
+
+    def phrase_target(self) -> str | None:
+        """The name of what would be destroyed, when the rules can tell."""
+        for m in self.matches:
+            t = m.target
+            if t and "\x00" not in t and 2 <= len(t) <= 64 and t.isprintable():
+                return t.rstrip("/").split("/")[-1] if t.startswith("/") and len(t) > 32 else t
+        return None
+
+    def as_json(self) -> dict:
+        return {
+            "decision": self.decision,
+            "rules": self.rule_ids,
+            "reason": self.reason() or None,
+            "matches": [{"rule": m.rule.id, "action": m.rule.action, "command": m.command.display(),
+                         "via": list(m.command.via), "target": m.target, "detail": m.detail}
+                        for m in self.matches],
+        }
+
+
+def judge(text: str, ruleset: RuleSet, cwd: str | None = None, home: str | None = None,
+          budget: float = 0.2) -> Verdict:
+    if cwd is None:
+        try:
+            cwd = os.getcwd()
+        except OSError:
+            cwd = None
+    commands = analyse(text, ruleset.programs, cwd=cwd, home=home, budget=budget)
+    ctx = Context(project=cwd, home=home or os.environ.get("HOME") or os.path.expanduser("~"))
+    matches: list[Match] = []
+    for cmd in commands:
+        for rule in ruleset.rules:
+            m = match_rule(rule, cmd, ruleset.programs, ctx)
+            if m is not None and not _allow_listed(m, ruleset):
+                matches.append(m)
+    decision = max((m.rule.action for m in matches), key=_RANK.__getitem__, default="allow")
+    return Verdict(decision, matches, commands)
+
+
+def _allow_listed(m: Match, ruleset: RuleSet) -> bool:
+    text = " ".join(w.text for w in m.command.argv)
+    return any(a.rule == m.rule.id and a.command.search(text) for a in ruleset.allow)

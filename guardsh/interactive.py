@@ -1,0 +1,76 @@
+"""`guardsh` on a terminal: an interactive shell that judges every line.
+
+Each line runs in a fresh bash; the working directory and exported
+variables are carried from one line to the next."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+
+from . import audit, paths
+from .cli import _load_rules_or_exit, confirm_or_refuse
+from .decide import judge
+from .run import EXIT_NO_BASH, find_bash
+
+
+def repl(args: list[str]) -> int:
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.history import FileHistory
+
+    bash = find_bash()
+    if bash is None:
+        sys.stderr.write("guardsh: cannot find bash; nothing can run\n")
+        return EXIT_NO_BASH
+    ruleset = _load_rules_or_exit()
+    history = paths.history_file()
+    history.parent.mkdir(parents=True, exist_ok=True)
+    session = PromptSession(history=FileHistory(str(history)))
+    cwd, env, status = os.getcwd(), dict(os.environ), 0
+    env["GUARDSH_ACTIVE"] = str(os.getpid())
+    with tempfile.TemporaryDirectory(prefix="guardsh-") as state:
+        while True:
+            try:
+                line = session.prompt(f"guardsh {_short(cwd)}$ ")
+            except KeyboardInterrupt:
+                continue
+            except EOFError:
+                return status
+            if not line.strip():
+                continue
+            if line.strip() == "exit":
+                return status
+            verdict = judge(line, ruleset, cwd=cwd)
+            if verdict.blocked:
+                if not confirm_or_refuse(line, verdict, ruleset):
+                    status = 126
+                    continue
+            else:
+                audit.record(line, "allow", "ran", interactive=True)
+            status, cwd, env = _run(bash, line, cwd, env, state)
+
+
+def _run(bash: str, line: str, cwd: str, env: dict, state: str):
+    cwd_file, env_file = os.path.join(state, "cwd"), os.path.join(state, "env")
+    script = (f"{line}\n__guardsh_rc=$?; pwd -P > {cwd_file}; env -0 > {env_file}; "
+              "exit $__guardsh_rc")
+    try:
+        status = subprocess.run([bash, "-c", script], cwd=cwd, env=env).returncode
+    except KeyboardInterrupt:
+        return 130, cwd, env
+    try:
+        with open(cwd_file) as fh:
+            cwd = fh.read().strip() or cwd
+        with open(env_file, "rb") as fh:
+            pairs = [p.decode("utf-8", "surrogateescape").partition("=") for p in fh.read().split(b"\0") if p]
+        env = {k: v for k, _, v in pairs if k and not k.startswith("__guardsh")}
+    except OSError:
+        pass  # the line ended the shell early (exit, exec): keep the old state
+    return status, cwd, env
+
+
+def _short(cwd: str) -> str:
+    home = os.path.expanduser("~")
+    return "~" + cwd[len(home):] if cwd == home or cwd.startswith(home + "/") else cwd

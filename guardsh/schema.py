@@ -1,0 +1,363 @@
+"""The one place the rules TOML format is defined and checked.
+
+A file holds `[program.NAME]` tables (how to read a program's arguments and
+content), `[[rule]]` tables (what is dangerous), and, in a user's or project's
+file, `disable`, `[actions]`, `[[allow]]` and `[settings]`. Every problem is
+reported as `path:line: what is wrong`, and any problem stops guardsh (as
+sudo does with a broken sudoers), so the message must say how to fix it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+from .targets import CLASSES
+
+ACTIONS = ("confirm", "deny")
+READERS = ("sql", "mongo", "redis", "http", "python", "node", "perl", "ruby", "php", "deno",
+           "bun", "awk")
+DIALECTS = ("postgres", "mysql", "sqlite", "duckdb", "clickhouse", "cockroach")
+
+PROGRAM_KEYS = {"value_options": list, "reads": str, "content_options": list,
+                "content_file_options": list, "content_arg": int, "content_stdin": bool,
+                "dialect": str, "stdin_marker": str}
+RULE_KEYS = {"id": str, "reason": str, "action": str, "alternative": str, "match": list,
+             "examples": dict, "phrase": str}
+MATCH_KEYS = {"program": (str, list), "subcommand": (str, list), "flags": list,
+              "all_flags": list, "not_flags": list, "options": dict, "not_options": dict,
+              "args": str,
+              "not_args": str, "targets": list, "effects": list, "min_args": int,
+              "env": dict}
+EXAMPLE_KEYS = {"match": list, "allow": list, "todo": list}
+TOP_KEYS = {"program": dict, "rule": list, "disable": list, "actions": dict, "allow": list,
+            "settings": dict}
+ALLOW_KEYS = {"rule": str, "command": str, "reason": str}
+SETTINGS_KEYS = {"confirm_timeout": int, "project_rules": bool}
+_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*\.[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+class ConfigError(Exception):
+    """One or more problems in rules files; str() is the full report."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass
+class ProgramSpec:
+    value_options: frozenset[str] = frozenset()
+    reads: str | None = None
+    content_options: tuple[str, ...] = ()
+    content_file_options: tuple[str, ...] = ()
+    content_arg: int = 0  # 1-based position of a positional that is content (sqlite3 DB SQL)
+    content_stdin: bool = False
+    dialect: str = "postgres"
+    stdin_marker: str = ""  # a positional that means "read stdin" (python -)
+
+
+@dataclass
+class Matcher:
+    program: tuple[str, ...] = ()
+    subcommand: tuple[tuple[str, ...], ...] = ()
+    flags: frozenset[str] = frozenset()
+    all_flags: frozenset[str] = frozenset()
+    not_flags: frozenset[str] = frozenset()
+    options: dict[str, re.Pattern] = field(default_factory=dict)
+    not_options: dict[str, re.Pattern] = field(default_factory=dict)
+    args: re.Pattern | None = None
+    not_args: re.Pattern | None = None
+    targets: frozenset[str] = frozenset()
+    effects: tuple[str, ...] = ()
+    min_args: int = 0
+    env: dict[str, re.Pattern] = field(default_factory=dict)
+
+
+@dataclass
+class Rule:
+    id: str
+    reason: str
+    action: str
+    matchers: list[Matcher]
+    alternative: str = ""
+    phrase: str = ""
+    examples_match: list[str] = field(default_factory=list)
+    examples_allow: list[str] = field(default_factory=list)
+    examples_todo: list[str] = field(default_factory=list)
+    source: str = ""
+    line: int = 0
+
+
+@dataclass
+class AllowEntry:
+    rule: str
+    command: re.Pattern
+    reason: str
+    source: str
+    line: int
+
+
+@dataclass
+class RuleFile:
+    path: str
+    programs: dict[str, ProgramSpec] = field(default_factory=dict)
+    rules: list[Rule] = field(default_factory=list)
+    disable: list[tuple[str, int]] = field(default_factory=list)
+    actions: dict[str, tuple[str, int]] = field(default_factory=dict)
+    allow: list[AllowEntry] = field(default_factory=list)
+    settings: dict = field(default_factory=dict)
+
+
+class _Lines:
+    """Finds the line of a key in the TOML text, for error messages
+    (tomllib reports syntax errors with positions but not semantic ones)."""
+
+    def __init__(self, text: str):
+        self.keys: dict[tuple, int] = {}
+        self.headers: dict[tuple, int] = {}
+        counts: dict[str, int] = {}
+        table: tuple = ()
+        header = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
+        keyline = re.compile(r'^\s*("[^"]+"|\'[^\']+\'|[A-Za-z0-9_.\-]+)\s*=')
+        for n, line in enumerate(text.splitlines(), 1):
+            m = header.match(line)
+            if m:
+                name = m.group(2).replace('"', "").replace("'", "")
+                if m.group(1) == "[[":
+                    if name == "rule":
+                        counts["rule"] = counts.get("rule", -1) + 1
+                        counts.pop("rule.match", None)
+                        table = ("rule", counts["rule"])
+                    elif name == "rule.match":
+                        counts["rule.match"] = counts.get("rule.match", -1) + 1
+                        table = ("rule", counts.get("rule", 0), "match", counts["rule.match"])
+                    else:
+                        counts[name] = counts.get(name, -1) + 1
+                        table = (name, counts[name])
+                else:
+                    table = tuple(name.split(".", 1)) if name.startswith("program.") else (name,)
+                self.headers.setdefault(table, n)
+                continue
+            m = keyline.match(line)
+            if m:
+                key = m.group(1).strip("\"'")
+                self.keys.setdefault(table + (key.split(".")[0],), n)
+                self.keys.setdefault(table + (key,), n)
+
+    def of(self, *where) -> int:
+        for k in range(len(where), 0, -1):
+            if where[:k] in self.keys:
+                return self.keys[where[:k]]
+            if where[:k] in self.headers:
+                return self.headers[where[:k]]
+        return 1
+
+
+def parse_file(path: str, text: str, *, user: bool) -> RuleFile:
+    """Parse and check one rules file; raise ConfigError listing every problem."""
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        m = re.search(r"\(at line (\d+), column (\d+)\)", str(e))
+        line = m.group(1) if m else "1"
+        msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(e))
+        raise ConfigError([f"{path}:{line}: TOML syntax: {msg}"]) from None
+    lines = _Lines(text)
+    problems: list[str] = []
+    out = RuleFile(path)
+
+    def problem(line: int, msg: str) -> None:
+        problems.append(f"{path}:{line}: {msg}")
+
+    _check_keys(data, TOP_KEYS, lambda k: lines.of(k), problem, "")
+    for name, spec in (data.get("program") or {}).items():
+        where = ("program", name)
+        if not isinstance(spec, dict):
+            problem(lines.of(*where), f"program '{name}': expected a table")
+            continue
+        _check_keys(spec, PROGRAM_KEYS, lambda k, w=where: lines.of(*w, k), problem,
+                    f"program '{name}': ")
+        reads = spec.get("reads")
+        if reads is not None and reads not in READERS:
+            problem(lines.of(*where, "reads"),
+                    f"program '{name}': key 'reads': unknown reader {reads!r}{_did_you_mean(reads, READERS)}")
+        dialect = spec.get("dialect", "postgres")
+        if dialect not in DIALECTS:
+            problem(lines.of(*where, "dialect"),
+                    f"program '{name}': key 'dialect': unknown dialect {dialect!r}{_did_you_mean(dialect, DIALECTS)}")
+        out.programs[name] = ProgramSpec(
+            value_options=frozenset(_strings(spec.get("value_options", []))),
+            reads=reads, content_options=tuple(_strings(spec.get("content_options", []))),
+            content_file_options=tuple(_strings(spec.get("content_file_options", []))),
+            content_arg=spec.get("content_arg", 0) if isinstance(spec.get("content_arg", 0), int) else 0,
+            content_stdin=bool(spec.get("content_stdin", False)), dialect=dialect,
+            stdin_marker=str(spec.get("stdin_marker", "")))
+    for i, raw in enumerate(data.get("rule") or []):
+        rule = _parse_rule(raw, i, lines, problem)
+        if rule:
+            rule.source = path
+            out.rules.append(rule)
+    for value in _list(data.get("disable", [])):
+        out.disable.append((str(value), lines.of("disable")))
+    for rid, action in (data.get("actions") or {}).items():
+        if action not in ACTIONS:
+            problem(lines.of("actions", rid),
+                    f"actions: rule '{rid}': action must be one of {', '.join(ACTIONS)}, not {action!r}")
+        out.actions[rid] = (action, lines.of("actions", rid))
+    for j, entry in enumerate(data.get("allow") or []):
+        where = ("allow", j)
+        if not isinstance(entry, dict):
+            problem(lines.of(*where), "allow: each entry must be a table")
+            continue
+        _check_keys(entry, ALLOW_KEYS, lambda k, w=where: lines.of(*w, k), problem, "allow: ")
+        missing = [k for k in ("rule", "command", "reason") if not entry.get(k)]
+        if missing:
+            problem(lines.of(*where), f"allow: entry needs {', '.join(repr(k) for k in missing)} "
+                                      "(a rule id, a regular expression for the command, and why)")
+            continue
+        pattern = _regex(entry["command"], lambda msg, w=where: problem(lines.of(*w, "command"), f"allow: key 'command': {msg}"))
+        if pattern:
+            out.allow.append(AllowEntry(entry["rule"], pattern, entry["reason"], path, lines.of(*where)))
+    settings = data.get("settings") or {}
+    _check_keys(settings, SETTINGS_KEYS, lambda k: lines.of("settings", k), problem, "settings: ")
+    out.settings = settings
+    if not user and (out.disable or out.actions or out.allow):
+        problem(1, "a rule pack may only define programs and rules")
+    _check_duplicates(out.rules, problem)
+    if problems:
+        raise ConfigError(problems)
+    return out
+
+
+def _parse_rule(raw, i: int, lines: _Lines, problem) -> Rule | None:
+    where = ("rule", i)
+    if not isinstance(raw, dict):
+        problem(lines.of(*where), "rule: expected a table")
+        return None
+    rid = raw.get("id")
+    label = f"rule '{rid}': " if isinstance(rid, str) else f"rule #{i + 1}: "
+    _check_keys(raw, RULE_KEYS, lambda k: lines.of(*where, k), problem, label)
+    for key in ("id", "reason", "action", "match"):
+        if key not in raw:
+            problem(lines.of(*where), f"{label}missing key '{key}'")
+    if not isinstance(rid, str):
+        return None
+    if not _ID.match(rid):
+        problem(lines.of(*where, "id"),
+                f"{label}key 'id': must be 'family.kebab-name' in lower case, like 'git.push-force'")
+    action = raw.get("action")
+    if action is not None and action not in ACTIONS:
+        problem(lines.of(*where, "action"),
+                f"{label}key 'action': must be one of {', '.join(ACTIONS)}, not {action!r}{_did_you_mean(str(action), ACTIONS)}")
+    matchers = []
+    for j, m in enumerate(_list(raw.get("match", []))):
+        mw = where + ("match", j)
+        if not isinstance(m, dict):
+            problem(lines.of(*mw), f"{label}match: expected a table")
+            continue
+        matchers.append(_parse_matcher(m, lambda k, mw=mw: lines.of(*mw, k), problem, label))
+    if "match" in raw and not matchers:
+        problem(lines.of(*where), f"{label}key 'match': needs at least one [[rule.match]] table")
+    examples = raw.get("examples") or {}
+    if isinstance(examples, dict):
+        _check_keys(examples, EXAMPLE_KEYS, lambda k: lines.of(*where, "examples"), problem,
+                    f"{label}examples: ")
+    else:
+        examples = {}
+    return Rule(id=rid, reason=str(raw.get("reason", "")), action=str(action or "confirm"),
+                matchers=matchers, alternative=str(raw.get("alternative", "")),
+                phrase=str(raw.get("phrase", "")),
+                examples_match=_strings(examples.get("match", [])),
+                examples_allow=_strings(examples.get("allow", [])),
+                examples_todo=_strings(examples.get("todo", [])),
+                line=lines.of(*where))
+
+
+def _parse_matcher(m: dict, line_of, problem, label: str) -> Matcher:
+    _check_keys(m, MATCH_KEYS, line_of, problem, label + "match: ")
+
+    def regex(key):
+        if key in m and isinstance(m[key], str):
+            return _regex(m[key], lambda msg: problem(line_of(key), f"{label}key '{key}': {msg}"))
+        return None
+
+    targets = _strings(m.get("targets", []))
+    for t in targets:
+        if t not in CLASSES:
+            problem(line_of("targets"), f"{label}key 'targets': unknown class {t!r}"
+                                        f"{_did_you_mean(t, CLASSES)} (classes: {', '.join(CLASSES)})")
+    def regex_table(key):
+        table = {}
+        for name, pat in (m.get(key) or {}).items():
+            compiled = _regex(str(pat), lambda msg, n=name: problem(line_of(key), f"{label}{key} '{n}': {msg}"))
+            if compiled:
+                table[name] = compiled
+        return table
+    if not any(k in m for k in ("program", "effects")):
+        problem(line_of("program"), f"{label}match: needs 'program' or 'effects'")
+    return Matcher(
+        program=tuple(_strings(m.get("program", []))),
+        subcommand=tuple(tuple(s.split()) for s in _strings(m.get("subcommand", []))),
+        flags=frozenset(_strings(m.get("flags", []))),
+        all_flags=frozenset(_strings(m.get("all_flags", []))),
+        not_flags=frozenset(_strings(m.get("not_flags", []))),
+        options=regex_table("options"), not_options=regex_table("not_options"),
+        args=regex("args"), not_args=regex("not_args"),
+        targets=frozenset(targets), effects=tuple(_strings(m.get("effects", []))),
+        min_args=m.get("min_args", 0) if isinstance(m.get("min_args", 0), int) else 0,
+        env=regex_table("env"))
+
+
+def _check_keys(table: dict, allowed: dict, line_of, problem, label: str) -> None:
+    for key, value in table.items():
+        if key not in allowed:
+            problem(line_of(key), f"{label}unknown key '{key}'{_did_you_mean(key, allowed)}")
+            continue
+        want = allowed[key]
+        if not isinstance(value, want) or (want is int and isinstance(value, bool)):
+            names = " or ".join(t.__name__ for t in (want if isinstance(want, tuple) else (want,)))
+            problem(line_of(key), f"{label}key '{key}': expected {_type_word(names)}, "
+                                  f"got {_type_word(type(value).__name__)} {value!r}")
+
+
+def _check_duplicates(rules: list[Rule], problem) -> None:
+    seen: dict[str, int] = {}
+    for r in rules:
+        if r.id in seen:
+            problem(r.line, f"rule '{r.id}': duplicate id (first defined at line {seen[r.id]})")
+        else:
+            seen[r.id] = r.line
+
+
+def _regex(pattern: str, report) -> re.Pattern | None:
+    try:
+        return re.compile(pattern)
+    except re.error as e:
+        report(f"bad regular expression {pattern!r}: {e}")
+        return None
+
+
+def _did_you_mean(word: str, options) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _type_word(name: str) -> str:
+    return {"str": "a string", "list": "a list", "dict": "a table", "int": "an integer",
+            "bool": "true or false", "float": "a number", "str or list": "a string or a list",
+            "datetime": "a date"}.get(name, name)
+
+
+def _list(value) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+def _strings(value) -> list[str]:
+    return [str(v) for v in _list(value)]

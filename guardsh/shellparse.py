@@ -1,0 +1,517 @@
+"""Shell text -> the simple commands it will run, read as bash reads them.
+
+tree-sitter-bash builds the syntax tree; this module walks it in execution
+order and hands every simple command, with its words unquoted, to
+`scan.emit`. Words whose value is only known at run time carry `DYN`.
+Anything the tree cannot account for is reported, never skipped: the caller
+treats it as dangerous.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+from .model import DYN, Command, Redirect, Stdin, Word
+
+_parser = None
+
+# Unquoted characters that the shell gives a meaning to; kept apart from their
+# quoted twins until brace and glob expansion are done.
+_BRACE_OPEN, _BRACE_COMMA, _BRACE_CLOSE = "\x01", "\x02", "\x03"
+_UNQUOTED = str.maketrans({"{": _BRACE_OPEN, ",": _BRACE_COMMA, "}": _BRACE_CLOSE})
+_RESTORE = str.maketrans({_BRACE_OPEN: "{", _BRACE_COMMA: ",", _BRACE_CLOSE: "}"})
+_GLOB_CHARS = re.compile(r"[*?\[]")
+
+_ANSI_C_ESCAPES = {"a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b", "f": "\f", "n": "\n",
+                   "r": "\r", "t": "\t", "v": "\v", "\\": "\\", "'": "'", '"': '"', "?": "?"}
+
+_FILE_WRITE_OPS = {">", ">|", "&>", ">&", "&>>", ">>"}
+
+
+class ParseFailure(Exception):
+    """The text is not shell that tree-sitter can read."""
+
+
+def get_parser():
+    global _parser
+    if _parser is None:
+        import tree_sitter
+        import tree_sitter_bash
+
+        _parser = tree_sitter.Parser(tree_sitter.Language(tree_sitter_bash.language()))
+    return _parser
+
+
+def parse_tree(text: str):
+    """Return the tree, or raise ParseFailure when tree-sitter saw an error."""
+    tree = get_parser().parse(text.encode("utf-8", "surrogateescape"))
+    if tree.root_node.has_error:
+        raise ParseFailure(_first_error(tree.root_node))
+    return tree
+
+
+def _first_error(node) -> str:
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if n.type == "ERROR" or n.is_missing:
+            line, col = n.start_point
+            what = f"missing {n.type!r}" if n.is_missing else "unexpected text"
+            return f"{what} at line {line + 1}, column {col + 1}"
+        stack.extend(reversed([c for c in n.children if c.has_error or c.is_missing]))
+    return "syntax error"
+
+
+def _text(node) -> str:
+    return node.text.decode("utf-8", "surrogateescape")
+
+
+class Walker:
+    """Walks one tree; `scan` receives commands and keeps the line's state
+    (variables, functions, working directory) across statements."""
+
+    def __init__(self, scan, via: tuple[str, ...] = ()):
+        self.scan = scan
+        self.via = via
+        self.misplaced: dict[int, list[Word]] = {}  # command node id -> words
+
+    # --- statements -------------------------------------------------------
+
+    def walk(self, node, stdin: Stdin | None = None) -> Command | None:
+        """Walk a statement; return its last simple command (a pipe's writer)."""
+        t = node.type
+        if t == "command":
+            return self._command(node, [], stdin)
+        if t == "redirected_statement":
+            return self._redirected(node, stdin)
+        if t == "pipeline":
+            return self._pipeline([c for c in node.named_children], stdin)
+        if t == "variable_assignment":
+            self._assignment(node)
+            return None
+        if t == "variable_assignments":
+            for c in node.named_children:
+                self._assignment(c)
+            return None
+        if t == "function_definition":
+            name_node = node.child_by_field_name("name")
+            body = node.child_by_field_name("body")
+            if name_node is not None and body is not None:
+                self.scan.functions[_text(name_node)] = body
+            return None
+        if t in ("comment", "heredoc_body", "heredoc_end", "heredoc_start"):
+            return None
+        if t == "declaration_command":
+            return self._declaration(node)
+        if t == "unset_command":
+            return self._command(node, [], stdin)
+        if t == "negated_command":
+            last = None
+            for c in node.named_children:
+                last = self.walk(c, stdin)
+            return last
+        # Compound statements and everything else: walk the parts in order.
+        # Words met here (for lists, case subjects, [[ tests ]]) are evaluated
+        # so that the substitutions inside them are seen.
+        last = None
+        for c in node.named_children:
+            if c.type in _STATEMENT_TYPES or c.type.endswith("_statement") or c.type in (
+                    "do_group", "else_clause", "elif_clause", "case_item", "compound_statement",
+                    "subshell", "list", "program"):
+                last = self.walk(c)
+            else:
+                self.word(c)
+        return last
+
+    def walk_program(self, root) -> None:
+        for c in root.named_children:
+            self.walk(c)
+
+    def _pipeline(self, parts, stdin: Stdin | None) -> Command | None:
+        last = None
+        for i, part in enumerate(parts):
+            if i > 0:
+                stdin = Stdin("command", source=last) if last else Stdin("command")
+            last = self.walk(part, stdin)
+        return last
+
+    def _redirected(self, node, stdin: Stdin | None) -> Command | None:
+        body = node.child_by_field_name("body")
+        redirects, extra_words, tail = [], [], []
+        stdin_override = None
+        for c in node.children:
+            if c.type in ("file_redirect", "heredoc_redirect", "herestring_redirect"):
+                r, s, extra, rest = self._redirect(c)
+                if r:
+                    redirects.append(r)
+                if s:
+                    stdin_override = s
+                extra_words.extend(extra)
+                tail.extend(rest)
+        stdin = stdin_override or stdin
+        if body is None:  # a bare redirection: `> file`
+            cmd = Command(argv=[], redirects=redirects, stdin=stdin)
+            self._emit(cmd)
+            last = cmd
+        elif body.type == "command":
+            last = self._command(body, redirects, stdin, extra_words)
+        else:
+            # Redirections on a compound statement: they apply to every
+            # command inside it; words tree-sitter misplaced into a redirect
+            # (`rm 2>/dev/null -rf x`) belong to its last command.
+            if extra_words:
+                self.misplaced[_last_command_node(body).id] = extra_words
+            self.scan.pending_redirects.append((redirects, stdin_override))
+            try:
+                last = self.walk(body, stdin)
+            finally:
+                self.scan.pending_redirects.pop()
+        return self._heredoc_tail(last, tail)
+
+    def _heredoc_tail(self, last: Command | None, tail) -> Command | None:
+        """tree-sitter nests what follows a heredoc's start (`cat <<EOF | sh`,
+        `cat <<EOF && rm x`) inside the heredoc node; walk it as bash runs it."""
+        for node in tail:
+            if node.type == "pipeline":
+                parts = node.named_children
+                stdin = Stdin("command", source=last) if last else Stdin("command")
+                for part in parts:
+                    last = self.walk(part, stdin)
+                    stdin = Stdin("command", source=last) if last else Stdin("command")
+            else:
+                last = self.walk(node)
+        return last
+
+    def _redirect(self, node):
+        """-> (Redirect | None, Stdin | None, misplaced words, nodes to walk after)."""
+        if node.type == "heredoc_redirect":
+            quoted = False
+            body_text = ""
+            rest = []
+            for c in node.children:
+                if c.type == "heredoc_start":
+                    quoted = any(q in _text(c) for q in "'\"\\")
+                elif c.type == "heredoc_body":
+                    body_text = _text(c) if quoted else self._heredoc_body(c)
+                elif c.is_named and c.type not in ("heredoc_end",):
+                    rest.append(c)
+            return Redirect("<<"), Stdin("text", text=body_text), [], rest
+        if node.type == "herestring_redirect":
+            w = None
+            for c in node.named_children:
+                w = self.word(c)
+            return Redirect("<<<"), Stdin("text", text=(w.text if w else "") + "\n"), [], []
+        op, fd, dests = None, None, []
+        for i, c in enumerate(node.children):
+            field = node.field_name_for_child(i)
+            if field == "descriptor":
+                fd = _text(c)
+            elif field == "destination":
+                dests.append(c)
+            elif not c.is_named:
+                op = _text(c)
+        target = self.word(dests[0]) if dests else None
+        extra = [self.word(d) for d in dests[1:]]
+        stdin = Stdin("file", path=target) if op == "<" and target else None
+        return Redirect(op or ">", target, fd), stdin, extra, []
+
+    def _heredoc_body(self, node) -> str:
+        """An unquoted heredoc: expansions happen, substitutions run."""
+        parts = []
+        last_end = node.start_byte
+        src = node.text
+        base = node.start_byte
+        for c in node.children:
+            parts.append(src[last_end - base:c.start_byte - base].decode("utf-8", "surrogateescape"))
+            if c.type == "heredoc_content":
+                parts.append(_unescape_double(_text(c)))
+            else:
+                parts.append(self.word(c).text)
+            last_end = c.end_byte
+        parts.append(src[last_end - base:].decode("utf-8", "surrogateescape"))
+        return "".join(parts)
+
+    def _assignment(self, node) -> tuple[str, Word] | None:
+        name = node.child_by_field_name("name")
+        value = node.child_by_field_name("value")
+        if name is None:
+            return None
+        w = self.word(value) if value is not None else Word("", "")
+        key = _text(name)
+        if value is not None and value.type == "array":
+            w = Word(DYN, _text(value))
+        self.scan.vars[key] = w.text
+        return key, w
+
+    def _declaration(self, node) -> Command | None:
+        # export/declare/local/readonly/typeset: record literal assignments.
+        argv = [Word(_text(node.children[0]))]
+        for c in node.named_children:
+            if c.type == "variable_assignment":
+                kv = self._assignment(c)
+                if kv:
+                    argv.append(Word(f"{kv[0]}={kv[1].text}", _text(c)))
+            else:
+                argv.append(self.word(c))
+        cmd = Command(argv=argv)
+        self._emit(cmd)
+        return cmd
+
+    def _command(self, node, redirects, stdin, extra_words=()) -> Command:
+        assigns: dict[str, Word] = {}
+        argv: list[Word] = []
+        redirects = list(redirects)
+        for c in node.named_children:
+            t = c.type
+            if t == "variable_assignment":
+                name = c.child_by_field_name("name")
+                value = c.child_by_field_name("value")
+                if name is not None:
+                    assigns[_text(name)] = self.word(value) if value is not None else Word("")
+            elif t == "command_name":
+                argv.extend(self.words(c.named_children[0] if c.named_children else c))
+            elif t in ("file_redirect", "heredoc_redirect", "herestring_redirect"):
+                r, s, extra, rest = self._redirect(c)
+                if r:
+                    redirects.append(r)
+                if s:
+                    stdin = s
+                argv.extend(extra)
+                for n in rest:  # rare: a heredoc tail inside a command node
+                    self.walk(n)
+            elif t == "comment":
+                continue
+            else:
+                argv.extend(self.words(c))
+        argv.extend(extra_words)
+        argv.extend(self.misplaced.pop(node.id, ()))
+        if not argv and not redirects:
+            # `X=1` alone: a shell variable for the rest of the line.
+            for k, w in assigns.items():
+                self.scan.vars[k] = w.text
+        cmd = Command(argv=argv, assigns=assigns, redirects=redirects, stdin=stdin)
+        self._emit(cmd)
+        return cmd
+
+    def _emit(self, cmd: Command) -> None:
+        for redirects, stdin in self.scan.pending_redirects:
+            cmd.redirects.extend(redirects)
+            if stdin and cmd.stdin is None:
+                cmd.stdin = stdin
+        cmd.via = self.via + cmd.via
+        self.scan.emit(cmd)
+
+    # --- words -------------------------------------------------------------
+
+    def words(self, node) -> list[Word]:
+        """One word node -> the words bash makes of it (brace expansion)."""
+        w = self.word(node, protect_braces=True)
+        if _BRACE_OPEN in w.text:
+            expanded = _expand_braces(w.text)
+            if len(expanded) > 1:
+                return [Word(e.translate(_RESTORE), w.raw, w.glob) for e in expanded]
+        w.text = w.text.translate(_RESTORE)
+        return [w]
+
+    def word(self, node, protect_braces: bool = False) -> Word:
+        parts: list[str] = []
+        glob = self._word_into(node, parts, protect_braces, top=True)
+        return Word("".join(parts), _text(node), glob)
+
+    def _word_into(self, node, parts: list[str], protect_braces: bool, top: bool = False) -> bool:
+        """Append node's value to parts; return True if it holds an unquoted glob."""
+        t = node.type
+        if t in ("word", "number", "variable_name", "test_operator", "extglob_pattern",
+                 "regex", "special_variable_name"):
+            raw = _text(node)
+            value = _unescape_unquoted(raw)
+            glob = bool(_GLOB_CHARS.search(raw.replace("\\*", "").replace("\\?", "")))
+            if top and value.startswith("~") and not parts:
+                value = self._tilde(value)
+            if protect_braces:
+                value = value.translate(_UNQUOTED)
+            parts.append(value)
+            return glob
+        if t == "raw_string":
+            parts.append(_text(node)[1:-1])
+            return False
+        if t == "ansi_c_string":
+            parts.append(_decode_ansi_c(_text(node)[2:-1]))
+            return False
+        if t in ("string", "translated_string"):
+            for c in node.named_children:
+                if c.type == "string_content":
+                    parts.append(_unescape_double(_text(c)))
+                else:
+                    self._word_into(c, parts, False)
+            return False
+        if t == "concatenation":
+            glob = False
+            for i, c in enumerate(node.children):
+                if i == 0 and c.type == "word":
+                    glob |= self._word_into(c, parts, protect_braces, top=True)
+                else:
+                    glob |= self._word_into(c, parts, protect_braces)
+            return glob
+        if t == "simple_expansion":
+            parts.append(self._variable(node.named_children[-1] if node.named_children else node))
+            return False
+        if t == "expansion":
+            named = node.named_children
+            if len(named) == 1 and named[0].type == "variable_name" and node.child_count == 3:
+                parts.append(self._variable(named[0]))
+            else:
+                for c in named:  # ${X:-$(cmd)}: the substitution still runs
+                    if c.type not in ("variable_name", "word"):
+                        self._word_into(c, [], False)
+                parts.append(DYN)
+            return False
+        if t in ("command_substitution", "process_substitution"):
+            for c in node.named_children:
+                self.walk(c)
+            parts.append(DYN)
+            return False
+        if t == "arithmetic_expansion":
+            for c in node.named_children:
+                self._word_into(c, [], False)
+            parts.append(DYN)
+            return False
+        # Anything else (brace_expression, array, binary_expression, ...):
+        # look inside for substitutions, keep the text.
+        for c in node.named_children:
+            self._word_into(c, [], False)
+        parts.append(_text(node) if node.child_count == 0 else DYN)
+        return False
+
+    def _variable(self, name_node) -> str:
+        name = _text(name_node)
+        if name in self.scan.vars:
+            return self.scan.vars[name]
+        if name == "HOME" and self.scan.home:
+            return self.scan.home
+        return DYN
+
+    def _tilde(self, value: str) -> str:
+        if value == "~" or value.startswith("~/"):
+            return (self.scan.home or DYN) + value[1:]
+        return DYN + value[value.find("/"):] if "/" in value else DYN  # ~user
+
+
+def _last_command_node(node):
+    while node.type != "command" and node.named_children:
+        node = node.named_children[-1]
+    return node
+
+
+_STATEMENT_TYPES = {"command", "redirected_statement", "pipeline", "list", "subshell",
+                    "compound_statement", "if_statement", "while_statement", "for_statement",
+                    "c_style_for_statement", "case_statement", "function_definition",
+                    "variable_assignment", "variable_assignments", "declaration_command",
+                    "negated_command", "unset_command", "test_command"}
+
+
+def _unescape_unquoted(s: str) -> str:
+    if "\\" not in s:
+        return s
+    return re.sub(r"\\(\n|.)", lambda m: "" if m.group(1) == "\n" else m.group(1), s, flags=re.S)
+
+
+def _unescape_double(s: str) -> str:
+    if "\\" not in s:
+        return s
+    return re.sub(r'\\([\\"$`\n])', lambda m: "" if m.group(1) == "\n" else m.group(1), s)
+
+
+def _decode_ansi_c(s: str) -> str:
+    out, i = [], 0
+    while i < len(s):
+        ch = s[i]
+        if ch != "\\" or i + 1 >= len(s):
+            out.append(ch)
+            i += 1
+            continue
+        nxt = s[i + 1]
+        if nxt in _ANSI_C_ESCAPES:
+            out.append(_ANSI_C_ESCAPES[nxt])
+            i += 2
+        elif nxt == "x":
+            m = re.match(r"[0-9a-fA-F]{1,2}", s[i + 2:])
+            out.append(chr(int(m.group(), 16)) if m else "\\x")
+            i += 2 + (len(m.group()) if m else 0)
+        elif nxt in "uU":
+            m = re.match(r"[0-9a-fA-F]{1,%d}" % (4 if nxt == "u" else 8), s[i + 2:])
+            out.append(chr(min(int(m.group(), 16), 0x10FFFF)) if m else "\\" + nxt)
+            i += 2 + (len(m.group()) if m else 0)
+        elif nxt in "01234567":
+            m = re.match(r"[0-7]{1,3}", s[i + 1:])
+            out.append(chr(int(m.group(), 8) & 0xFF))
+            i += 1 + len(m.group())
+        elif nxt == "c" and i + 2 < len(s):
+            out.append(chr(ord(s[i + 2]) & 0x1F))
+            i += 3
+        else:
+            out.append("\\" + nxt)
+            i += 2
+    return "".join(out)
+
+
+def _expand_braces(s: str, limit: int = 256) -> list[str]:
+    """bash brace expansion over protected markers: a{b,c}d -> abd acd."""
+    depth, start = 0, -1
+    for i, ch in enumerate(s):
+        if ch == _BRACE_OPEN:
+            if depth == 0:
+                start = i
+            depth += 1
+        elif ch == _BRACE_CLOSE and depth:
+            depth -= 1
+            if depth == 0:
+                inner = s[start + 1:i]
+                options = _split_top(inner)
+                if len(options) < 2:
+                    seq = _sequence(inner)
+                    if seq is None:
+                        continue
+                    options = seq
+                head, tail = s[:start], s[i + 1:]
+                out: list[str] = []
+                for opt in options:
+                    out.extend(_expand_braces(head + opt + tail, limit))
+                    if len(out) >= limit:
+                        break
+                return out[:limit]
+    return [s]
+
+
+def _split_top(inner: str) -> list[str]:
+    parts, depth, cur = [], 0, []
+    for ch in inner:
+        if ch == _BRACE_OPEN:
+            depth += 1
+        elif ch == _BRACE_CLOSE:
+            depth -= 1
+        if ch == _BRACE_COMMA and depth == 0:
+            parts.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+    parts.append("".join(cur))
+    return parts
+
+
+def _sequence(inner: str) -> list[str] | None:
+    m = re.fullmatch(r"(-?\d+)\.\.(-?\d+)|([a-zA-Z])\.\.([a-zA-Z])", inner)
+    if not m:
+        return None
+    if m.group(1) is not None:
+        a, b = int(m.group(1)), int(m.group(2))
+        step = 1 if b >= a else -1
+        return [str(n) for n in range(a, b + step, step)][:256]
+    a, b = ord(m.group(3)), ord(m.group(4))
+    step = 1 if b >= a else -1
+    return [chr(n) for n in range(a, b + step, step)]
+
+
+def home_dir() -> str:
+    return os.environ.get("HOME") or os.path.expanduser("~")

@@ -1,0 +1,145 @@
+"""What a path names, for rules about deleting and overwriting files.
+
+A rule says `targets = ["home", "outside", ...]`; this module decides which
+class a word falls in. The classes, from most to least alarming:
+
+  dynamic       only known at run time ("$DIR"/, ${X}/*, what xargs appends)
+  root          / itself, or everything in it (/*)
+  device        a block device (/dev/sda, /dev/nvme0n1p1, /dev/mapper/x)
+  system        under /etc /usr /bin /boot /var /opt ... outside the project
+  home          the home directory, or anything in it outside the project
+  outside       any other path outside the project (.., ../x, /mnt/x, /tmp/*)
+  project-root  the project itself or all of it (., ./, *, ./*, .*)
+  vcs           the repository's history (.git)
+  data          database files, dumps and secrets (*.db, *.sqlite3, *.dump, .env)
+  project       anything else inside the project
+  artifact      regenerable build output inside the project (node_modules, dist, *.pyc)
+  tmp           a literal path under /tmp or /var/tmp (scratch space)
+  null          /dev/null and friends: nothing is stored
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+
+from .model import DYN, Word
+
+CLASSES = ("dynamic", "root", "device", "system", "home", "outside", "project-root", "vcs",
+           "data", "project", "artifact", "tmp", "null")
+
+ARTIFACT_NAMES = {
+    "node_modules", "dist", "build", "out", "target", ".next", ".nuxt", ".svelte-kit",
+    "coverage", ".coverage", "htmlcov", ".venv", "venv", "__pycache__", ".pytest_cache",
+    ".mypy_cache", ".ruff_cache", ".tox", ".nox", ".cache", ".parcel-cache", ".turbo",
+    ".gradle", ".eggs", ".angular", ".expo", "obj", "tmp", "temp", ".tmp",
+    ".terraform", ".serverless", ".vercel", ".output", "storybook-static", "_build",
+    "deps", ".dart_tool", ".pnpm-store", ".yarn-cache", "vendor", "Pods", "DerivedData",
+    "cmake-build-debug", "cmake-build-release", ".webpack", ".docusaurus",
+    "logs", "log", ".sass-cache", "elm-stuff", "bower_components", "jspm_packages",
+    "lib-cov", ".nyc_output", ".hypothesis", ".benchmarks", "wheels", ".ipynb_checkpoints",
+}
+ARTIFACT_GLOBS = ("*.pyc", "*.pyo", "*.o", "*.obj", "*.a", "*.so", "*.class", "*.log",
+                  "*.tmp", "*.temp", "*.swp", "*.swo", "*~", ".DS_Store", "Thumbs.db",
+                  "*.egg-info", "*.tsbuildinfo", "*.map", "*.min.js", "*.d", "*.gcda",
+                  "*.gcno", "*.orig", "*.rej", "*.pid", "*.lock.tmp", "npm-debug.log*",
+                  "yarn-error.log*", "*.whl", "*.tgz", "core", "core.*", "*.dSYM")
+DATA_GLOBS = ("*.db", "*.sqlite", "*.sqlite3", "*.db3", "*.dump", "*.pgdump", "*.bak",
+              "*.mdb", "*.accdb", "*.rdb", "*.aof", "*.frm", "*.ibd", "*.wal", "*.db-wal",
+              "*.db-shm", "*.sqlite-wal", "*.sqlite-shm", ".env", ".env.*", "*.pem", "*.key",
+              "*.kdbx", "*.parquet", "*.sql.gz", "*.tar.gz.bak", "id_rsa", "id_ed25519",
+              "*.tfstate", "*.tfstate.backup", "*.backup")
+NOT_DATA = (".env.example", ".env.sample", ".env.template", ".env.dist")
+SYSTEM_ROOTS = ("/etc", "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32",
+                "/boot", "/var", "/opt", "/srv", "/sys", "/proc", "/root", "/home", "/snap",
+                "/run", "/nix", "/System", "/Library", "/Applications", "/Users", "/private")
+TMP_ROOTS = ("/tmp", "/var/tmp", "/private/tmp")
+_DEVICE = re.compile(r"^/dev/(sd|hd|vd|xvd|nvme|mmcblk|md|dm-|mapper/|disk|loop|sr|nbd|rbd|zd|"
+                     r"block/|fd\d|mtd|ram)")
+_NULL = ("/dev/null", "/dev/zero", "/dev/stdout", "/dev/stderr", "/dev/stdin", "/dev/tty",
+         "/dev/random", "/dev/urandom", "/dev/full")
+
+
+def classify(word: Word | str, cwd: str | None, project: str | None, home: str) -> str:
+    text = word.text if isinstance(word, Word) else word
+    if not text:
+        return "dynamic"
+    if text.startswith(DYN) or (cwd is None and not text.startswith("/")):
+        # A relative path in an unknown directory is still an artifact by its name.
+        if not text.startswith(DYN) and _is_artifact(text.split("/")):
+            return "artifact"
+        return "dynamic"
+    text = text.replace(DYN, "*")
+    path = _normalise(text if text.startswith("/") else os.path.join(cwd or "/", text))
+    if path in ("/", "/*", "/.*"):
+        return "root"
+    if path.startswith(_NULL) or path.startswith("/dev/fd/") or path.startswith("/proc/self/fd"):
+        return "null"
+    if _DEVICE.match(path):
+        return "device"
+    if project and project not in ("/", home) and _inside(path, project):
+        return _classify_in_project(os.path.relpath(path, project) if "*" not in path
+                                    else path[len(project):].lstrip("/"))
+    for tmp in TMP_ROOTS:
+        if _inside(path, tmp):
+            rest = path[len(tmp):].lstrip("/")
+            first = rest.split("/", 1)[0]
+            return "outside" if "*" in first or "?" in first or first in ("", ".", "..") else "tmp"
+    if path == home:
+        return "home"
+    if _inside(path, home):
+        if project == home:
+            return _classify_in_project(os.path.relpath(path, home) if "*" not in path
+                                        else path[len(home):].lstrip("/"), in_home=True)
+        return "home"
+    if path.startswith(SYSTEM_ROOTS) and any(_inside(path, r) or path == r for r in SYSTEM_ROOTS):
+        return "system"
+    return "outside"
+
+
+def _classify_in_project(rel: str, in_home: bool = False) -> str:
+    parts = [p for p in rel.split("/") if p not in ("", ".")]
+    if not parts or parts in (["*"], [".*"], ["*", "*"]) or all(p in ("*", "**") for p in parts):
+        return "home" if in_home else "project-root"
+    if ".git" in parts:
+        return "vcs"
+    if _is_artifact(parts):
+        return "artifact"
+    name = parts[-1]
+    if name not in NOT_DATA and any(fnmatch.fnmatch(name, g) for g in DATA_GLOBS):
+        return "data"
+    if in_home and len(parts) == 1 and name.startswith("."):
+        return "home"  # ~/.ssh, ~/.config, ~/.bashrc: the user's, not the project's
+    return "project"
+
+
+def _is_artifact(parts: list[str]) -> bool:
+    parts = [p for p in parts if p not in ("", ".")]
+    if not parts or ".." in parts:
+        return False
+    if any(p in ARTIFACT_NAMES for p in parts):
+        return True
+    name = parts[-1]
+    if "*" in name and name.strip("*") == "":
+        return False
+    return any(fnmatch.fnmatch(name, g) for g in ARTIFACT_GLOBS) or any(
+        g.startswith("*.") and name.endswith(g[1:]) for g in ARTIFACT_GLOBS)
+
+
+def _normalise(path: str) -> str:
+    out: list[str] = []
+    for part in path.split("/"):
+        if part in ("", "."):
+            continue
+        if part == "..":
+            if out:
+                out.pop()
+            continue
+        out.append(part)
+    return "/" + "/".join(out)
+
+
+def _inside(path: str, parent: str) -> bool:
+    parent = parent.rstrip("/") or "/"
+    return path != parent and (path.startswith(parent + "/") or parent == "/")

@@ -1,0 +1,374 @@
+"""Commands that run other commands: sudo, env, timeout, xargs, find -exec,
+bash -c, ssh, eval, ... Each is replaced by what it will run, so the rules
+judge `rm -rf ~` whether it is typed plainly or behind three wrappers."""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass, replace
+
+from .argv import parse_args
+from .model import DYN, Command, Effect, Stdin, Word
+
+
+@dataclass(frozen=True)
+class Wrapper:
+    value_options: frozenset[str] = frozenset()
+    skip: int = 0  # positionals before the command: timeout's DURATION, ssh's HOST
+    as_string: bool = False  # the rest is one shell line, as ssh and watch run it
+    no_run_flags: frozenset[str] = frozenset()  # flags after which nothing runs
+    string_options: frozenset[str] = frozenset()  # options whose value is a shell line
+    split_options: frozenset[str] = frozenset()  # options whose value is split into argv
+
+
+def _w(values="", skip=0, as_string=False, no_run="", strings="", splits="") -> Wrapper:
+    return Wrapper(frozenset(values.split()), skip, as_string, frozenset(no_run.split()),
+                   frozenset(strings.split()), frozenset(splits.split()))
+
+
+WRAPPERS: dict[str, Wrapper] = {
+    "sudo": _w("-u --user -g --group -h --host -p --prompt -C --close-from -D --chdir "
+               "-r --role -t --type -U --other-user -T --command-timeout",
+               no_run="-l --list -v --validate -k -K -V --version -e --edit"),
+    "doas": _w("-u -C"),
+    "run0": _w("--user -u --group -g --setenv --chdir -D --property --nice --machine"),
+    "env": _w("-u --unset -C --chdir", splits="-S --split-string"),
+    "nohup": _w(),
+    "setsid": _w(),
+    "time": _w("-f --format -o --output"),
+    "nice": _w("-n --adjustment"),
+    "ionice": _w("-c --class -n --classdata -t"),
+    "chrt": _w(skip=1),
+    "taskset": _w(skip=1),
+    "stdbuf": _w("-i -o -e --input --output --error"),
+    "timeout": _w("-s --signal -k --kill-after", skip=1),
+    "flock": _w("-w --wait --timeout -E --conflict-exit-code", skip=1, strings="-c --command"),
+    "unbuffer": _w(),
+    "caffeinate": _w("-t -w"),
+    "torsocks": _w(),
+    "proxychains": _w("-f"),
+    "proxychains4": _w("-f"),
+    "strace": _w("-o -e -p -s -u -E -P -I -a -b -X"),
+    "ltrace": _w("-o -e -p -s -u -n -a"),
+    "chroot": _w("--userspec --groups", skip=1),
+    "nsenter": _w("-t --target -S --setuid -G --setgid"),
+    "unshare": _w(),
+    "firejail": _w(),
+    "xvfb-run": _w("-n --server-num -e --error-file -f --auth-file -s --server-args -p"),
+    "dbus-run-session": _w("--config-file --dbus-daemon"),
+    "systemd-run": _w("-p --property -u --unit -E --setenv -M --machine --uid --gid -d "
+                      "--working-directory --nice --slice --description"),
+    "busybox": _w(),
+    "toybox": _w(),
+    "command": _w(no_run="-v -V"),
+    "builtin": _w(),
+    "exec": _w("-a"),
+    "then": _w(),
+    "watch": _w("-n --interval -q --equexit", as_string=True),
+    "ssh": _w("-B -b -c -D -E -e -F -I -i -J -L -l -m -O -o -p -Q -R -S -W -w",
+              skip=1, as_string=True, no_run="-V -G"),
+    "su": _w("-s --shell -g --group -G --supp-group -w --whitelist-environment",
+             strings="-c --command --session-command"),
+    "runuser": _w("-u --user -s --shell -g --group -G --supp-group -w",
+                  strings="-c --command --session-command"),
+    "pdsh": _w("-w -x -l -R -t -u -f -g -X", as_string=True),
+    "parallel-ssh": _w("-h -H -l -p -o -e -t -O -x -X", as_string=True),
+    "pssh": _w("-h -H -l -p -o -e -t -O -x -X", as_string=True),
+    "dsh": _w("-m -g -c -M -o -f", as_string=True),
+}
+
+SHELLS = {"sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "yash", "posh", "fish",
+          "rbash", "guardsh", "guardsh-bash", "busybox-sh"}
+SHELL_VALUE_OPTIONS = frozenset("-o +o -O +O --rcfile --init-file".split())
+
+# Subcommands of platform CLIs that run a command somewhere else:
+# {program: {subcommand: Wrapper}}; the command follows the subcommand.
+REMOTE_RUNNERS: dict[str, dict[str, Wrapper]] = {
+    "kubectl": {"exec": _w("-c --container -n --namespace --context -f --filename "
+                           "--kubeconfig --pod-running-timeout", skip=1)},
+    "oc": {"exec": _w("-c --container -n --namespace --context", skip=1),
+           "rsh": _w("-c --container -n --namespace --context", skip=1)},
+    "docker": {"exec": _w("-e --env --env-file -u --user -w --workdir --detach-keys", skip=1)},
+    "podman": {"exec": _w("-e --env --env-file -u --user -w --workdir --detach-keys", skip=1)},
+    "nerdctl": {"exec": _w("-e --env -u --user -w --workdir", skip=1)},
+    "docker-compose": {"exec": _w("-e --env -u --user -w --workdir --index", skip=1),
+                       "run": _w("-e --env -u --user -w --workdir -v --volume -p --publish "
+                                 "--name --entrypoint -l --label", skip=1)},
+    "railway": {"run": _w("-s --service -e --environment -p --project"),
+                "ssh": _w("-s --service -e --environment -p --project -d --deployment-instance")},
+    "heroku": {"run": _w("-a --app -r --remote -s --size -e --env --type"),
+               "run:detached": _w("-a --app -r --remote -s --size -e --env --type")},
+    "fly": {"ssh": _w("-a --app -C --command -r --region -s --select -u --user",
+                      strings="-C --command")},
+    "flyctl": {"ssh": _w("-a --app -C --command -r --region -s --select -u --user",
+                         strings="-C --command")},
+    "gcloud": {"compute": _w("--command --zone --project", strings="--command")},
+    "ansible": {"*": _w("-m --module-name -i --inventory -u --user -b --become -f --forks "
+                        "-e --extra-vars -l --limit", strings="-a --args")},
+    "vagrant": {"ssh": _w("-c --command", strings="-c --command")},
+}
+# `docker compose exec SERVICE CMD`: compose is a subcommand of docker.
+REMOTE_RUNNERS["docker"]["compose"] = REMOTE_RUNNERS["docker-compose"]["exec"]
+REMOTE_RUNNERS["podman"]["compose"] = REMOTE_RUNNERS["docker-compose"]["exec"]
+
+_NOT_A_COMMAND = Word(DYN, "<unknown>")
+
+
+def unwrap(cmd: Command, scan) -> bool:
+    """Emit what `cmd` runs; return True when `cmd` itself is only a wrapper."""
+    name = cmd.name
+    if not cmd.argv:
+        return False
+    if name in WRAPPERS:
+        return _unwrap_generic(cmd, scan, WRAPPERS[name], name)
+    if name in SHELLS:
+        return _unwrap_shell(cmd, scan)
+    if name in ("eval", "trap", "alias"):
+        return _unwrap_string_builtin(cmd, scan, name)
+    if name in ("source", "."):
+        _run_script_file(cmd, scan, cmd.args[0] if cmd.args else None, ". " + str(cmd.args[0:1]))
+        return False
+    if name == "xargs":
+        return _unwrap_xargs(cmd, scan)
+    if name == "find":
+        _unwrap_find(cmd, scan)
+        return False
+    if name in ("at", "batch"):
+        if cmd.stdin and cmd.stdin.kind == "text":
+            scan.parse(cmd.stdin.text or "", cmd.via + (name,))
+        elif cmd.stdin:
+            cmd.effects.append(Effect("shell.unknown-script", detail=f"{name} reads its jobs from a pipe"))
+        return False
+    if name in REMOTE_RUNNERS:
+        return _unwrap_remote(cmd, scan, REMOTE_RUNNERS[name])
+    if "/" in cmd.argv[0].text and not cmd.argv[0].dynamic:
+        _run_script_file(cmd, scan, cmd.argv[0], cmd.argv[0].text, executable=True)
+    return False
+
+
+def _emit_inner(cmd: Command, scan, argv: list[Word], label: str) -> None:
+    scan.emit(Command(argv=argv, assigns=cmd.assigns, redirects=cmd.redirects, stdin=cmd.stdin,
+                      via=cmd.via + (label,)))
+
+
+def _unwrap_generic(cmd: Command, scan, spec: Wrapper, label: str) -> bool:
+    args = cmd.args
+    parsed, i = parse_args(args, spec.value_options | spec.string_options | spec.split_options,
+                           stop_at_first_positional=True)
+    if parsed.flags & spec.no_run_flags:
+        return True
+    for opt in spec.string_options:
+        for text in parsed.values.get(opt, []):
+            scan.parse(text, cmd.via + (f"{label} {opt}",))
+    for opt in spec.split_options:
+        for text in parsed.values.get(opt, []):
+            rest = [Word(t, t) for t in _split_words(text)] + args[i:]
+            _emit_inner(cmd, scan, rest, f"{label} {opt}")
+            return True
+    rest = args[i:]
+    if label == "env":  # NAME=VALUE words before the command
+        while rest and "=" in rest[0].text and not rest[0].text.startswith("="):
+            rest = rest[1:]
+    rest = rest[spec.skip:]
+    if label in ("busybox", "toybox") and not rest:
+        return True
+    if not rest:
+        return True
+    if spec.as_string:
+        line = " ".join(w.text for w in rest)
+        if DYN in line:
+            _emit_inner(cmd, scan, rest, label)  # judged word by word
+        else:
+            scan.parse(line, cmd.via + (label,))
+        return True
+    _emit_inner(cmd, scan, rest, label)
+    return True
+
+
+def _unwrap_remote(cmd: Command, scan, runners: dict[str, Wrapper]) -> bool:
+    words = [w.text for w in cmd.args]
+    for sub, spec in runners.items():
+        if sub == "*":
+            pos = 0
+        elif sub in words:
+            pos = words.index(sub) + 1
+        else:
+            continue
+        rest = cmd.args[pos:]
+        if "--" in [w.text for w in rest]:
+            k = [w.text for w in rest].index("--")
+            before, after = rest[:k], rest[k + 1:]
+            parsed, _ = parse_args(before, spec.value_options | spec.string_options)
+        elif spec.string_options:
+            parsed, _ = parse_args(rest, spec.value_options | spec.string_options)
+            after = []
+        else:
+            parsed, i = parse_args(rest, spec.value_options | spec.string_options,
+                                   stop_at_first_positional=True)
+            after = rest[i + spec.skip:]
+        for opt in spec.string_options:
+            for text in parsed.values.get(opt, []):
+                scan.parse(text, cmd.via + (f"{cmd.name} {sub}",))
+        if after:
+            label = f"{cmd.name} {sub}"
+            if len(after) == 1 and " " in after[0].text and not after[0].dynamic:
+                scan.parse(after[0].text, cmd.via + (label,))
+            else:
+                _emit_inner(cmd, scan, after, label)
+        return False  # the platform command itself is still judged
+    return False
+
+
+def _unwrap_shell(cmd: Command, scan) -> bool:
+    parsed, i = parse_args(cmd.args, SHELL_VALUE_OPTIONS, stop_at_first_positional=True)
+    rest = cmd.args[i:]
+    label = cmd.name
+    if "-c" in parsed.flags:
+        if not rest:
+            return True
+        script = rest[0]
+        if script.dynamic:
+            cmd.effects.append(Effect("shell.dynamic-script", detail=f"{label} -c {script}"))
+            return False
+        scan.parse(script.text, cmd.via + (f"{label} -c",))
+        return True
+    if rest and "-s" not in parsed.flags:
+        _run_script_file(cmd, scan, rest[0], f"{label} {rest[0]}")
+        return True
+    # No script named: the shell runs what arrives on stdin.
+    _run_stdin(cmd, scan, label)
+    return True
+
+
+def _run_stdin(cmd: Command, scan, label: str) -> None:
+    text = scan.stdin_text(cmd.stdin)
+    if text is not None:
+        scan.parse(text, cmd.via + (f"{label} <stdin",))
+    elif cmd.stdin is not None and cmd.stdin.kind != "tty":
+        source = cmd.stdin.source.display() if cmd.stdin.source else "a pipe"
+        cmd.effects.append(Effect("shell.pipe-to-shell", detail=f"{source} | {label}"))
+
+
+def _run_script_file(cmd: Command, scan, path: Word | None, label: str, executable=False) -> None:
+    if path is None:
+        return
+    if path.dynamic:
+        if not executable:
+            cmd.effects.append(Effect("shell.unknown-script", target=str(path),
+                                      detail=f"{label}: the script's name is only known at run time"))
+        return
+    status, text = scan.read_script(path.text)
+    if status == "missing":
+        return  # bash will fail to find it; nothing runs
+    if status == "unreadable":
+        cmd.effects.append(Effect("shell.unknown-script", target=path.text,
+                                  detail=f"{label}: cannot read the script"))
+        return
+    if status == "not-shell":
+        return
+    scan.parse(text or "", cmd.via + (label,), source=path.text)
+
+
+def _unwrap_string_builtin(cmd: Command, scan, name: str) -> bool:
+    if name == "eval":
+        if any(w.dynamic for w in cmd.args):
+            cmd.effects.append(Effect("shell.eval-dynamic",
+                                      detail="eval " + " ".join(str(w) for w in cmd.args)))
+            return False
+        scan.parse(" ".join(w.text for w in cmd.args), cmd.via + ("eval",))
+        return True
+    if name == "trap":
+        if cmd.args and not cmd.args[0].text.startswith("-"):
+            if cmd.args[0].dynamic:
+                cmd.effects.append(Effect("shell.eval-dynamic", detail=f"trap {cmd.args[0]}"))
+            else:
+                scan.parse(cmd.args[0].text, cmd.via + ("trap",))
+        return False
+    # alias NAME='VALUE': judge the value as if it ran.
+    for w in cmd.args:
+        _, eq, value = w.text.partition("=")
+        if eq and value:
+            if DYN in value:
+                cmd.effects.append(Effect("shell.eval-dynamic", detail=f"alias {w}"))
+            else:
+                scan.parse(value, cmd.via + ("alias",))
+    return False
+
+
+_XARGS_VALUES = frozenset("-a --arg-file -d --delimiter -E -e --eof -I -i --replace -L -l "
+                          "--max-lines -n --max-args -P --max-procs -s --max-chars "
+                          "--process-slot-var".split())
+
+
+def _unwrap_xargs(cmd: Command, scan) -> bool:
+    parsed, i = parse_args(cmd.args, _XARGS_VALUES - {"-i", "-e", "-l"}, stop_at_first_positional=True,
+                           optional_value_options=frozenset({"-i", "-e", "-l"}))
+    rest = cmd.args[i:] or [Word("echo", "echo")]
+    replace_str = parsed.value("-I", "--replace", "-i")
+    if replace_str is not None:
+        replace_str = replace_str or "{}"
+        inner = [Word(w.text.replace(replace_str, DYN), w.raw, w.glob) for w in rest]
+    else:
+        inner = rest + [_NOT_A_COMMAND]
+    _emit_inner(replace_with_stdin(cmd, None), scan, inner, "xargs")
+    return True
+
+
+def replace_with_stdin(cmd: Command, stdin: Stdin | None) -> Command:
+    return replace(cmd, stdin=stdin)
+
+
+_FIND_NAME_TESTS = ("-name", "-iname")
+_FIND_EXEC = ("-exec", "-execdir", "-ok", "-okdir")
+
+
+def _unwrap_find(cmd: Command, scan) -> None:
+    """`find ROOT TESTS -exec CMD {} ;` runs CMD on each match; `-delete`
+    removes each match. Both are judged as the command they amount to, with
+    `{}` standing for ROOT/**/NAME when one -name test narrows the matches."""
+    args = cmd.args
+    roots = []
+    k = 0
+    while k < len(args) and not args[k].text.startswith(("-", "(", "!")):
+        roots.append(args[k])
+        k += 1
+    roots = roots or [Word(".", ".")]
+    names = [args[j + 1].text for j in range(len(args) - 1) if args[j].text in _FIND_NAME_TESTS]
+    alternatives = any(w.text in ("-o", "-or") for w in args)
+    matches = []
+    for root in roots:
+        base = root.text.rstrip("/") or "/"
+        if len(names) == 1 and not alternatives:
+            matches.append(Word(f"{base}/**/{names[0]}", root.raw, glob=True))
+        elif not names or alternatives:
+            matches.append(Word(f"{base}/{DYN}", root.raw))
+        else:  # several -name tests ANDed: the last is as narrow as any
+            matches.append(Word(f"{base}/**/{names[-1]}", root.raw, glob=True))
+    j = k
+    while j < len(args):
+        t = args[j].text
+        if t in _FIND_EXEC:
+            end = j + 1
+            while end < len(args) and args[end].text not in (";", "+"):
+                end += 1
+            inner: list[Word] = []
+            for w in args[j + 1:end]:
+                if "{}" in w.text:
+                    inner.extend(Word(w.text.replace("{}", m.text), w.raw, m.glob) for m in matches)
+                else:
+                    inner.append(w)
+            if inner:
+                _emit_inner(cmd, scan, inner, f"find {t}")
+            j = end + 1
+            continue
+        if t == "-delete":
+            _emit_inner(cmd, scan, [Word("rm", "-delete"), Word("-r", "-delete"), *matches],
+                        "find -delete")
+        j += 1
+
+
+def _split_words(text: str) -> list[str]:
+    try:
+        return shlex.split(text)
+    except ValueError:
+        return text.split()
