@@ -88,7 +88,7 @@ class Scan:
         if cmd.name in self.functions and cmd.name not in self.calls:
             self._call_function(cmd)
             return
-        if unwrap(cmd, self):
+        if unwrap(cmd, self) and not cmd.effects:
             return
         self._track_cd(cmd)
         self._content(cmd)
@@ -147,7 +147,7 @@ class Scan:
         if self._writes_nothing(cmd):
             cmd.effects.append(Effect("fs.truncate-file", target=target.text,
                                       detail=f"{' '.join(map(str, cmd.argv))} > {shown}".strip()))
-        elif self._reads(cmd, target.text):
+        elif self._reads(cmd, target.text, own_args=cmd.name != "tee"):
             cmd.effects.append(Effect("fs.clobber-same-file", target=target.text,
                                       detail=f"reads and overwrites {shown}"))
         elif kind in ("system", "root") or (kind == "home" and _is_dotfile(target.text, self.home)):
@@ -166,8 +166,8 @@ class Scan:
             return True
         return name == "printf" and args in ([""], ["%s", ""])
 
-    def _reads(self, cmd: Command, path: str) -> bool:
-        chain = [cmd]
+    def _reads(self, cmd: Command, path: str, own_args: bool = True) -> bool:
+        chain = [cmd] if own_args else []
         stdin = cmd.stdin
         while stdin is not None:
             if stdin.kind == "file" and stdin.path is not None and stdin.path.text == path:

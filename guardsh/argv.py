@@ -23,23 +23,25 @@ class ParsedArgs:
 
 
 def parse_args(args: list[Word], value_options=frozenset(), stop_at_first_positional=False,
-               optional_value_options=frozenset()) -> tuple[ParsedArgs, int]:
+               optional_value_options=frozenset(), single_dash_long=False) -> tuple[ParsedArgs, int]:
     """-> (what was read, index in args where reading stopped).
 
     Options are read anywhere among the arguments (GNU style) unless
     `stop_at_first_positional`, which wrappers like sudo need: their command
-    starts at the first word that is not an option.
+    starts at the first word that is not an option. `single_dash_long` reads
+    `-destroy` as one option, as Go's flag package does (terraform).
     """
     out = ParsedArgs()
     i = 0
     while i < len(args):
         text = args[i].text
         if text == "--":
+            out.flags.add("--")
             if stop_at_first_positional:
                 return out, i + 1
             out.positionals.extend(args[i + 1:])
             return out, len(args)
-        if text.startswith("--") and len(text) > 2:
+        if (text.startswith("--") or single_dash_long and text.startswith("-")) and len(text) > 2:
             name, eq, val = text.partition("=")
             out.flags.add(name)
             if eq:

@@ -155,7 +155,8 @@ def read_args(cmd: Command, programs: dict[str, ProgramSpec]) -> ParsedArgs:
     name = cmd.name
     spec = programs.get(name)
     values = spec.value_options if spec else frozenset()
-    parsed, _ = parse_args(cmd.args, values)
+    go_style = bool(spec and spec.single_dash_long)
+    parsed, _ = parse_args(cmd.args, values, single_dash_long=go_style)
     key = name
     for depth in range(2):
         if len(parsed.positionals) <= depth:
@@ -165,7 +166,7 @@ def read_args(cmd: Command, programs: dict[str, ProgramSpec]) -> ParsedArgs:
         if sub is None:
             break
         values = values | sub.value_options
-        parsed, _ = parse_args(cmd.args, values)
+        parsed, _ = parse_args(cmd.args, values, single_dash_long=go_style)
     cmd.memo["args"] = parsed
     return parsed
 

@@ -22,7 +22,7 @@ DIALECTS = ("postgres", "mysql", "sqlite", "duckdb", "clickhouse", "cockroach")
 
 PROGRAM_KEYS = {"value_options": list, "reads": str, "content_options": list,
                 "content_file_options": list, "content_arg": int, "content_stdin": bool,
-                "dialect": str, "stdin_marker": str}
+                "dialect": str, "stdin_marker": str, "single_dash_long": bool}
 RULE_KEYS = {"id": str, "reason": str, "action": str, "alternative": str, "match": list,
              "examples": dict, "phrase": str}
 MATCH_KEYS = {"program": (str, list), "subcommand": (str, list), "flags": list,
@@ -56,6 +56,7 @@ class ProgramSpec:
     content_stdin: bool = False
     dialect: str = "postgres"
     stdin_marker: str = ""  # a positional that means "read stdin" (python -)
+    single_dash_long: bool = False  # `-destroy` is one option (Go's flag package)
 
 
 @dataclass
@@ -198,7 +199,8 @@ def parse_file(path: str, text: str, *, user: bool) -> RuleFile:
             content_file_options=tuple(_strings(spec.get("content_file_options", []))),
             content_arg=spec.get("content_arg", 0) if isinstance(spec.get("content_arg", 0), int) else 0,
             content_stdin=bool(spec.get("content_stdin", False)), dialect=dialect,
-            stdin_marker=str(spec.get("stdin_marker", "")))
+            stdin_marker=str(spec.get("stdin_marker", "")),
+            single_dash_long=bool(spec.get("single_dash_long", False)))
     for i, raw in enumerate(data.get("rule") or []):
         rule = _parse_rule(raw, i, lines, problem)
         if rule:

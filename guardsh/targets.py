@@ -81,11 +81,6 @@ def classify(word: Word | str, cwd: str | None, project: str | None, home: str) 
     if project and project not in ("/", home) and _inside(path, project):
         return _classify_in_project(os.path.relpath(path, project) if "*" not in path
                                     else path[len(project):].lstrip("/"))
-    for tmp in TMP_ROOTS:
-        if _inside(path, tmp):
-            rest = path[len(tmp):].lstrip("/")
-            first = rest.split("/", 1)[0]
-            return "outside" if "*" in first or "?" in first or first in ("", ".", "..") else "tmp"
     if path == home:
         return "home"
     if _inside(path, home):
@@ -93,6 +88,11 @@ def classify(word: Word | str, cwd: str | None, project: str | None, home: str) 
             return _classify_in_project(os.path.relpath(path, home) if "*" not in path
                                         else path[len(home):].lstrip("/"), in_home=True)
         return "home"
+    for tmp in TMP_ROOTS:
+        if _inside(path, tmp):
+            rest = path[len(tmp):].lstrip("/")
+            first = rest.split("/", 1)[0]
+            return "outside" if "*" in first or "?" in first or first in ("", ".", "..") else "tmp"
     if path.startswith(SYSTEM_ROOTS) and any(_inside(path, r) or path == r for r in SYSTEM_ROOTS):
         return "system"
     return "outside"

@@ -4,6 +4,7 @@ judge `rm -rf ~` whether it is typed plainly or behind three wrappers."""
 
 from __future__ import annotations
 
+import re
 import shlex
 from dataclasses import dataclass, replace
 
@@ -65,6 +66,9 @@ WRAPPERS: dict[str, Wrapper] = {
     "exec": _w("-a"),
     "then": _w(),
     "watch": _w("-n --interval -q --equexit", as_string=True),
+    "npx": _w("-p --package", strings="-c --call"),
+    "bunx": _w("-p --package"),
+    "pnpx": _w("-p --package"),
     "ssh": _w("-B -b -c -D -E -e -F -I -i -J -L -l -m -O -o -p -Q -R -S -W -w",
               skip=1, as_string=True, no_run="-V -G"),
     "su": _w("-s --shell -g --group -G --supp-group -w --whitelist-environment",
@@ -81,35 +85,48 @@ SHELLS = {"sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "yash", "posh", "fi
           "rbash", "guardsh", "guardsh-bash", "busybox-sh"}
 SHELL_VALUE_OPTIONS = frozenset("-o +o -O +O --rcfile --init-file".split())
 
-# Subcommands of platform CLIs that run a command somewhere else:
-# {program: {subcommand: Wrapper}}; the command follows the subcommand.
+# Subcommands that run a command somewhere else (a container, a remote
+# host, a project environment): {program: {subcommand words: Wrapper}}.
+# The command follows the subcommand, or `--`.
+_EXEC_OPTS = "-e --env --env-file -u --user -w --workdir --detach-keys --index"
+_K8S_OPTS = "-c --container -n --namespace --context -f --filename --kubeconfig --pod-running-timeout"
 REMOTE_RUNNERS: dict[str, dict[str, Wrapper]] = {
-    "kubectl": {"exec": _w("-c --container -n --namespace --context -f --filename "
-                           "--kubeconfig --pod-running-timeout", skip=1)},
-    "oc": {"exec": _w("-c --container -n --namespace --context", skip=1),
-           "rsh": _w("-c --container -n --namespace --context", skip=1)},
-    "docker": {"exec": _w("-e --env --env-file -u --user -w --workdir --detach-keys", skip=1)},
-    "podman": {"exec": _w("-e --env --env-file -u --user -w --workdir --detach-keys", skip=1)},
-    "nerdctl": {"exec": _w("-e --env -u --user -w --workdir", skip=1)},
-    "docker-compose": {"exec": _w("-e --env -u --user -w --workdir --index", skip=1),
-                       "run": _w("-e --env -u --user -w --workdir -v --volume -p --publish "
-                                 "--name --entrypoint -l --label", skip=1)},
+    "kubectl": {"exec": _w(_K8S_OPTS, skip=1)},
+    "oc": {"exec": _w(_K8S_OPTS, skip=1), "rsh": _w(_K8S_OPTS, skip=1)},
+    "docker": {"exec": _w(_EXEC_OPTS, skip=1), "compose exec": _w(_EXEC_OPTS, skip=1),
+               "container exec": _w(_EXEC_OPTS, skip=1)},
+    "podman": {"exec": _w(_EXEC_OPTS, skip=1), "compose exec": _w(_EXEC_OPTS, skip=1)},
+    "nerdctl": {"exec": _w(_EXEC_OPTS, skip=1)},
+    "docker-compose": {"exec": _w(_EXEC_OPTS, skip=1)},
     "railway": {"run": _w("-s --service -e --environment -p --project"),
-                "ssh": _w("-s --service -e --environment -p --project -d --deployment-instance")},
+                "local": _w("-s --service -e --environment -p --project"),
+                "ssh": _w("-s --service -e --environment -p --project -d --deployment-instance --session")},
     "heroku": {"run": _w("-a --app -r --remote -s --size -e --env --type"),
                "run:detached": _w("-a --app -r --remote -s --size -e --env --type")},
-    "fly": {"ssh": _w("-a --app -C --command -r --region -s --select -u --user",
-                      strings="-C --command")},
-    "flyctl": {"ssh": _w("-a --app -C --command -r --region -s --select -u --user",
-                         strings="-C --command")},
-    "gcloud": {"compute": _w("--command --zone --project", strings="--command")},
-    "ansible": {"*": _w("-m --module-name -i --inventory -u --user -b --become -f --forks "
-                        "-e --extra-vars -l --limit", strings="-a --args")},
-    "vagrant": {"ssh": _w("-c --command", strings="-c --command")},
+    "fly": {"ssh console": _w("-a --app -r --region -s --select -u --user", strings="-C --command")},
+    "flyctl": {"ssh console": _w("-a --app -r --region -s --select -u --user", strings="-C --command")},
+    "gcloud": {"compute ssh": _w("--zone --project", strings="--command")},
+    "ansible": {"*": _w("-m --module-name -i --inventory -u --user -f --forks -e --extra-vars "
+                        "-l --limit", strings="-a --args")},
+    "vagrant": {"ssh": _w("", strings="-c --command")},
+    "render": {"ssh": _w("")},
+    # Project tool runners: `uv run CMD`, `poetry run CMD`, `pnpm exec CMD` ...
+    "uv": {"run": _w("--with --python -p --project --directory --package --extra --group --env-file")},
+    "uvx": {"*": _w("--with --from --python -p")},
+    "poetry": {"run": _w("-C --directory -P --project")},
+    "pipenv": {"run": _w("")},
+    "pdm": {"run": _w("-p --project")},
+    "hatch": {"run": _w("-e --env")},
+    "rye": {"run": _w("")},
+    "conda": {"run": _w("-n --name -p --prefix")},
+    "bundle": {"exec": _w("")},
+    "npm": {"exec": _w("-p --package -w --workspace", strings="-c --call")},
+    "pnpm": {"exec": _w("-C --dir -F --filter"), "dlx": _w("--package")},
+    "yarn": {"exec": _w(""), "dlx": _w("-p --package")},
+    "mise": {"exec": _w(""), "x": _w("")},
+    "direnv": {"exec": _w("", skip=1)},
+    "nix-shell": {"*": _w("-p --packages -A --attr -I", strings="--run --command")},
 }
-# `docker compose exec SERVICE CMD`: compose is a subcommand of docker.
-REMOTE_RUNNERS["docker"]["compose"] = REMOTE_RUNNERS["docker-compose"]["exec"]
-REMOTE_RUNNERS["podman"]["compose"] = REMOTE_RUNNERS["docker-compose"]["exec"]
 
 _NOT_A_COMMAND = Word(DYN, "<unknown>")
 
@@ -186,36 +203,43 @@ def _unwrap_generic(cmd: Command, scan, spec: Wrapper, label: str) -> bool:
 
 
 def _unwrap_remote(cmd: Command, scan, runners: dict[str, Wrapper]) -> bool:
-    words = [w.text for w in cmd.args]
+    """Emit what a platform's exec/run/ssh subcommand runs; the platform
+    command itself is judged too (it is returned as not only a wrapper)."""
+    from .rules import read_args
+
+    positionals = read_args(cmd, scan.programs).positionals
+    words = [w.text for w in positionals]
     for sub, spec in runners.items():
+        sub_words = sub.split()
         if sub == "*":
-            pos = 0
-        elif sub in words:
-            pos = words.index(sub) + 1
+            start = 0
+        elif words[:len(sub_words)] == sub_words:
+            last = positionals[len(sub_words) - 1]
+            start = next(i for i, w in enumerate(cmd.args) if w is last) + 1
         else:
             continue
-        rest = cmd.args[pos:]
-        if "--" in [w.text for w in rest]:
-            k = [w.text for w in rest].index("--")
-            before, after = rest[:k], rest[k + 1:]
-            parsed, _ = parse_args(before, spec.value_options | spec.string_options)
+        rest = cmd.args[start:]
+        texts = [w.text for w in rest]
+        values = spec.value_options | spec.string_options
+        if "--" in texts:
+            parsed, _ = parse_args(rest[:texts.index("--")], values)
+            after = rest[texts.index("--") + 1:]
         elif spec.string_options:
-            parsed, _ = parse_args(rest, spec.value_options | spec.string_options)
+            parsed, _ = parse_args(rest, values)
             after = []
         else:
-            parsed, i = parse_args(rest, spec.value_options | spec.string_options,
-                                   stop_at_first_positional=True)
+            parsed, i = parse_args(rest, values, stop_at_first_positional=True)
             after = rest[i + spec.skip:]
+        label = f"{cmd.name} {sub}" if sub != "*" else cmd.name
         for opt in spec.string_options:
             for text in parsed.values.get(opt, []):
-                scan.parse(text, cmd.via + (f"{cmd.name} {sub}",))
+                scan.parse(text, cmd.via + (f"{label} {opt}",))
         if after:
-            label = f"{cmd.name} {sub}"
             if len(after) == 1 and " " in after[0].text and not after[0].dynamic:
                 scan.parse(after[0].text, cmd.via + (label,))
             else:
                 _emit_inner(cmd, scan, after, label)
-        return False  # the platform command itself is still judged
+        return False
     return False
 
 
@@ -269,8 +293,23 @@ def _run_script_file(cmd: Command, scan, path: Word | None, label: str, executab
     scan.parse(text or "", cmd.via + (label,), source=path.text)
 
 
+# Tools whose output is shell code that only sets up the environment:
+# `eval "$(ssh-agent -s)"` is how they are meant to be used.
+ENV_SETUP_TOOLS = {"ssh-agent", "pyenv", "rbenv", "nodenv", "jenv", "goenv", "direnv", "starship",
+                   "zoxide", "mise", "rtx", "fnm", "brew", "conda", "opam", "keychain",
+                   "thefuck", "gpg-agent", "dircolors", "lesspipe", "lesspipe.sh", "pdm", "atuin",
+                   "oh-my-posh", "mcfly", "nix-direnv", "asdf", "luarocks"}
+
+
+def _env_setup_substitution(word: Word) -> bool:
+    m = re.fullmatch(r'"?\$\(\s*([A-Za-z0-9_./-]+)[^()`;|&]*\)"?', word.raw)
+    return bool(m) and m.group(1).rsplit("/", 1)[-1] in ENV_SETUP_TOOLS
+
+
 def _unwrap_string_builtin(cmd: Command, scan, name: str) -> bool:
     if name == "eval":
+        if len(cmd.args) == 1 and _env_setup_substitution(cmd.args[0]):
+            return True
         if any(w.dynamic for w in cmd.args):
             cmd.effects.append(Effect("shell.eval-dynamic",
                                       detail="eval " + " ".join(str(w) for w in cmd.args)))

@@ -488,15 +488,23 @@ def _parse_httpie(program: str, args: list[str], read_file: ReadFile,
         if arg == "--":
             options_over = True
             continue
-        name, eq, value = arg.partition("=") if arg.startswith("--") else (arg[:2], "", arg[2:])
+        if arg.startswith("--"):
+            name, eq, value = arg.partition("=")
+            flags = {name}
+        else:  # short options, maybe bundled: -fv, -auser:pass, -va user:pass
+            name, eq, value, flags = "", "", "", set()
+            for j, letter in enumerate(arg[1:], start=1):
+                if "-" + letter in _HTTPIE_VALUE:
+                    name, value = "-" + letter, arg[j + 1:]
+                    break
+                flags.add(letter)
         if name in _HTTPIE_NO_REQUEST:
             return []
-        if name not in _HTTPIE_VALUE:  # a flag, maybe bundled: -fv, -jI
-            letters = set(arg[1:]) if not arg.startswith("--") else {name}
-            form = form or bool(letters & {"f", "--form", "--multipart"})
-            ignore_stdin = ignore_stdin or bool(letters & {"I", "--ignore-stdin"})
-            if "--https" in letters:
-                request.scheme = "https"
+        form = form or bool(flags & {"f", "--form", "--multipart"})
+        ignore_stdin = ignore_stdin or bool(flags & {"I", "--ignore-stdin"})
+        if "--https" in flags:
+            request.scheme = "https"
+        if name not in _HTTPIE_VALUE:
             continue
         if not eq and not value:
             value, i = nextarg or "", i + 1
@@ -580,7 +588,10 @@ def _split_item(item: str) -> tuple[str, str, str]:
 def _url_effects(request: _Request, url: str) -> list[Effect]:
     if "://" not in url and not url.startswith(DYN):
         url = f"{request.scheme}://{url}"
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # a malformed [IPv6] host: keep the whole text as the path
+        parts = urlsplit("").__class__("", "", url, "", "")
     target = _display_url(parts)
     credentials = _credentials(request, parts)
     note = "; credential: " + ", ".join(credentials) if credentials else ""
@@ -666,11 +677,11 @@ def _graphql_findings(request: _Request, parts, endpoint: bool):
                 if isinstance(operation, dict) and isinstance(operation.get("query"), str):
                     documents.append((operation["query"], operation.get("variables"), True))
         elif body.lstrip().startswith(("{", "[")) and (endpoint or '"query"' in body):
-            return [(None, None, "GraphQL request body is not valid JSON")]
-        elif endpoint or "form" in (request.content_type or ""):
-            fields = dict(parse_qsl(body))
-            if "query" in fields:
-                documents.append((fields["query"], fields.get("variables"), endpoint))
+            documents.append((body, None, True))  # malformed JSON, or a bare document
+        elif "query" in (fields := dict(parse_qsl(body))):
+            documents.append((fields["query"], fields.get("variables"), endpoint))
+        elif endpoint:
+            documents.append((body, None, True))
     findings = []
     for text, variables, meant in documents:
         for finding in _mutation_fields(text, _json_or_text(variables or "{}")):
@@ -721,9 +732,11 @@ def _mutation_fields(text: str, variables: object) -> list[tuple]:
 
 def _destructive_name(name: str) -> bool:
     words = [w.lower() for w in re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+", name)]
-    if len(words) == 1:  # `deletevolume`, `purgeall`: no case or _ boundaries to split on
-        words = [v for v in _DESTRUCTIVE_VERBS if words[0].startswith(v) or (
-            words[0].endswith(v) and not words[0].startswith("un"))]
+    if len(words) == 1:  # `deletevolume`, `purgecache`: no case or _ boundaries to split on
+        word = words[0]
+        words = [v for v in _DESTRUCTIVE_VERBS if word.startswith(v) or (
+            word.endswith(v) and not word.startswith("un"))]
+        words += [c for c in _CACHE_WORDS if c in word]
     verbs = _DESTRUCTIVE_VERBS.intersection(words)
     if verbs == {"purge"} and _CACHE_WORDS.intersection(words):
         return False  # a cache purge loses no data
@@ -733,7 +746,7 @@ def _destructive_name(name: str) -> bool:
 def _graphql_call(node) -> str:
     from graphql import print_ast
 
-    arguments = ", ".join(f"{a.name.value}: {print_ast(a.value)}" for a in node.arguments)
+    arguments = ", ".join(f"{a.name.value}: {print_ast(a.value)}" for a in node.arguments or ())
     call = f"{node.name.value}({arguments})" if arguments else node.name.value
     return _show(call.replace(_PLACEHOLDER, DYN))[:200]
 
@@ -768,7 +781,7 @@ def _graphql_target(node, variables: dict) -> str | None:
                 return _show(found.replace(_PLACEHOLDER, DYN))
         return None
 
-    return pick({a.name.value: a.value for a in node.arguments})
+    return pick({a.name.value: a.value for a in node.arguments or ()})
 
 
 # Documented non-DELETE calls that destroy data: (method, path pattern, what it does,
@@ -786,8 +799,9 @@ def _destructive_endpoints(methods: set[str], parts, request: _Request) -> list[
     found = []
     for method, pattern, what, body_limits in _DESTRUCTIVE_ENDPOINTS:
         if method in methods and pattern.search(parts.path):
-            body = request.body or ""
-            limited = body.replace(DYN, "").strip() and "match_all" not in body
+            body, q = request.body or "", dict(parse_qsl(parts.query)).get("q", "*")
+            limited = (body.replace(DYN, "").strip() and "match_all" not in body) or (
+                q.strip() not in ("*", "*:*", DYN))
             if not (body_limits and limited and not request.unseen):
                 found.append(what)
     if "POST" in methods and ("delete", "") in parse_qsl(parts.query, keep_blank_values=True):
@@ -800,8 +814,8 @@ def _destructive_endpoints(methods: set[str], parts, request: _Request) -> list[
 
 # ---------------------------------------------------------------- helpers
 def _split_header(header: str) -> tuple[str, str]:
-    name, _, value = header.partition(":")
-    if not _ and name.endswith(";"):  # `X-Empty;` sends an empty header
+    name, colon, value = header.partition(":")
+    if not colon and name.endswith(";"):  # `X-Empty;` sends an empty header
         name = name[:-1]
     return name.strip(), value.strip()
 

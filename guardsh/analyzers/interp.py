@@ -82,7 +82,12 @@ def _analyze(language: str, code: str, findings: CodeFindings, depth: int) -> No
 
 
 def _argv_line(items: list[str]) -> str:
-    return " ".join(items) if any(DYN in i for i in items) else shlex.join(items)
+    """argv as a shell line. A leading ~ stays unquoted: it stands for the home directory."""
+    if any(DYN in i for i in items):
+        return " ".join(items)
+    home = re.compile(r"~(?=/|$)/?")
+    return " ".join(m.group() + (shlex.quote(i[m.end():]) if i[m.end():] else "") if (m := home.match(i))
+                    else shlex.quote(i) for i in items)
 
 
 # ---------------------------------------------------------------- python (ast)
@@ -286,6 +291,8 @@ class _PythonReader:
             return "~"
         if name in ("os.getcwd", "pathlib.Path.cwd"):
             return "."
+        if name in ("tempfile.mkdtemp", "tempfile.gettempdir"):  # a fresh scratch directory
+            return "/tmp" + ("/" + DYN if name.endswith("mkdtemp") else "")
         if name == "chr" and args and args[0].isdigit():
             return chr(int(args[0]))
         if name in _PY_DECODERS:
@@ -369,27 +376,29 @@ class _PythonReader:
             add(kind, self.text(receiver), detail)
         elif attr in ("write_text", "write_bytes") and args and self.text(first) == "" and self.is_path(receiver):
             add("code.truncate-file", self.text(receiver), detail)
-        elif name in ("open", "io.open", "builtins.open") or attr == "open" and self.is_path(receiver):
-            target, modes = (path, args[1:2]) if receiver is None or name.endswith("open") and not self.is_path(receiver) else (self.text(receiver), args[:1])
-            mode = self.text(modes[0] if modes else kw.get("mode", ast.Constant("r")))
-            if "w" in mode and _CLOBBER.search(target):
-                add("code.truncate-file", target, detail)
+        elif name in ("open", "io.open", "builtins.open"):
+            self._open(path, args[1] if len(args) > 1 else kw.get("mode"), detail)
+        elif attr == "open" and self.is_path(receiver):
+            self._open(self.text(receiver), first or kw.get("mode"), detail)
         elif name in _PY_SHELL_LINE:
             self._run(first or kw.get("cmd"), detail, shell=True)
         elif name in _PY_SUBPROCESS:
             shell = kw.get("shell")
             self._run(first or kw.get("args"), detail,
                       shell=shell is not None and not (isinstance(shell, ast.Constant) and not shell.value))
-        elif (m := _PY_EXEC.match(name)) or name in ("pty.spawn", "asyncio.create_subprocess_exec"):
-            if name == "pty.spawn":
-                return self._run(first, detail, shell=False)
-            offset = 1 if m and m.group(1) == "spawn" else 0
+        elif name == "pty.spawn":
+            self._run(first, detail, shell=False)
+        elif name == "asyncio.create_subprocess_exec":
+            self.findings.command(_argv_line([self.text(a) for a in args]), detail, any(map(self._decoded, args)))
+        elif m := _PY_EXEC.match(name):
+            offset = 1 if m.group(1) == "spawn" else 0  # spawn* take a mode first
             program = self.text(args[offset]) if len(args) > offset else DYN
-            if m is None or m.group(2) == "l":  # argv as separate arguments
-                rest = [self.text(a) for a in args[offset:]][: -1 if m and m.group(3) else None]
+            if m.group(2) == "l":  # argv as separate arguments, then env for the *e forms
+                argv = [self.text(a) for a in args[offset + 1:]][: -1 if m.group(3) else None]
             else:
-                rest = (self.argv(args[offset + 1]) if len(args) > offset + 1 else None) or [program, DYN]
-            self.findings.command(_argv_line([program] + rest[1:]), detail, any(map(self._decoded, args)))
+                argv = (self.argv(args[offset + 1]) if len(args) > offset + 1 else None) or [DYN, DYN]
+            # argv[0] is only a label: the program run is the path argument
+            self.findings.command(_argv_line([program] + argv[1:]), detail, any(map(self._decoded, args)))
         elif (url := self._http_delete_url(name, args, kw)) is not None:
             add("code.http-delete", url, detail)
         elif attr in ("execute", "executemany", "executescript", "exec_driver_sql") and first is not None:
@@ -399,6 +408,10 @@ class _PythonReader:
         elif name == "getattr" and len(args) > 1 and DYN in self.text(args[1]) and (
                 self.qualname(first) or "").split(".")[0] in ("os", "shutil", "subprocess", "builtins", "pty"):
             add("code.dynamic-eval", None, detail)
+
+    def _open(self, target: str, mode, detail: str) -> None:
+        if "w" in (self.text(mode) if mode is not None else "r") and _CLOBBER.search(target):
+            self.findings.add("code.truncate-file", target, detail)
 
     def _http_delete_url(self, name: str, args, kw) -> str | None:
         """The URL of the HTTP DELETE request this call makes; None if it makes none."""
@@ -420,3 +433,407 @@ class _PythonReader:
 
 
 # ---------------------------------------------------------------- other languages (tokens)
+
+_PH = re.compile(r"\x01(\d+)\x01")  # a literal's place in the skeleton
+_PH_RE = r"\x01\d+\x01"
+
+
+@dataclass
+class _Literal:
+    value: str  # DYN marks interpolated parts
+    source: str  # as written
+    kind: str  # "str", "shell" (backticks, qx, %x), "template" (JS `...`), "regex", "list" (qw, %w)
+
+
+class _Unreadable(Exception):
+    pass
+
+
+# family: (line-comment markers, /* */ comments, quote characters)
+_SYNTAX = {"node": (("//",), True, "'\"`"), "perl": (("#",), False, "'\"`"),
+           "ruby": (("#",), False, "'\"`"), "php": (("//", "#"), True, "'\"`"), "awk": (("#",), False, '"')}
+_INTERPOLATION = {  # run-time parts inside interpolating strings
+    "node": re.compile(r"\$\{(?:[^{}]|\{[^{}]*\})*\}"),
+    "perl": re.compile(r"[$@](?:\{[^}]*\}|(?:::)?\w+(?:::\w+)*)(?:\[[^\]]*\]|\{[^}]*\}|->[\[{][^\]}]*[\]}])*"),
+    "ruby": re.compile(r"#\{(?:[^{}]|\{[^{}]*\})*\}|#[@$]\w+"),
+    "php": re.compile(r"\{\$(?:[^{}]|\{[^{}]*\})*\}|\$\{[^}]*\}|\$\w+(?:->\w+|\[[^\]]*\])*"),
+}
+_QUOTE_LIKE = {  # operator -> (literal kind, interpolates)
+    "perl": (re.compile(r"(?<![\w$@%&>:-])(qq|qx|qw|qr|q|m|s|tr|y)\s*([^\w\s,;)\]}=>])"),
+             {"q": ("str", False), "qq": ("str", True), "qx": ("shell", True), "qw": ("list", False)}),
+    "ruby": (re.compile(r"(?<![\w)\]}])(%[qQxwWir])([^\w\s])"),
+             {"%q": ("str", False), "%Q": ("str", True), "%x": ("shell", True), "%w": ("list", False),
+              "%W": ("list", True), "%i": ("list", False)}),
+}
+_PAIRS = {"(": ")", "[": "]", "{": "}", "<": ">"}
+_ESCAPE = re.compile(r"\\(?:x\{([0-9a-fA-F]+)\}|x([0-9a-fA-F]{1,2})|u\{([0-9a-fA-F]+)\}|u([0-9a-fA-F]{4})|([0-7]{1,3})|(.))", re.S)
+_SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "e": "\x1b", "a": "\a", "f": "\f", "v": "\v", "\n": ""}
+_REGEX_AFTER = re.compile(r"(?:^|[(,=:\[!&|?{};~+*%<>\n-]|\b(?:return|typeof|split|grep|if|unless|and|or|not|when))\s*$")
+_HOME = (r"os\.homedir\(\)|(?:process|Bun)\.env\.HOME\b|Dir\.home\b|(?:process\.env|ENV|\$_SERVER|\$_ENV|ENVIRON)"
+         r"\s*\[\s*{S}\s*\]|\$ENV\{\s*(?:HOME|{S})\s*\}|(?:getenv|Deno\.env\.get)\s*\(\s*{S}\s*\)")
+_HOME_IN_TEXT = re.compile(_HOME.replace("{S}", r"""['"]HOME['"]"""))
+_HOME_IN_SKELETON = re.compile(_HOME.replace("{S}", _PH_RE))
+
+
+def _interpolated(expression: str) -> str:
+    inner = re.fullmatch(r"[#$]?\{(.*)\}", expression, re.S)  # #{...}, ${...}, {$...}
+    return "~" if _HOME_IN_TEXT.fullmatch(inner.group(1) if inner else expression) else DYN
+
+
+def _read_quoted(family: str, code: str, i: int, close: str, interpolates: bool, opener: str = "") -> tuple[str, int]:
+    """The value of the string whose body starts at i, and the index after its closing quote."""
+    parts, depth = [], 0
+    interpolation = _INTERPOLATION.get(family) if interpolates else None
+    while i < len(code):
+        c = code[i]
+        if c == "\\" and i + 1 < len(code):
+            nxt = code[i + 1]
+            if not interpolates and family != "node":  # raw quotes: only \\ and \' are escapes
+                parts.append(nxt if nxt in (close, "\\", opener) else c + nxt)
+                i += 2
+                continue
+            m = _ESCAPE.match(code, i)
+            code_point = next((g for g in m.groups()[:5] if g), None)
+            base = 8 if m.group(5) else 16
+            parts.append(chr(int(code_point, base)) if code_point else _SIMPLE_ESCAPES.get(m.group(6), m.group(6)))
+            i = m.end()
+            continue
+        if opener and c == opener:
+            depth += 1
+        elif c == close:
+            if depth == 0:
+                return "".join(parts), i + 1
+            depth -= 1
+        elif interpolation and (m := interpolation.match(code, i)):
+            parts.append(_interpolated(m.group()))
+            i = m.end()
+            continue
+        parts.append(c)
+        i += 1
+    raise _Unreadable(f"unterminated string starting near {code[max(0, i - 40):i]!r}")
+
+
+def _regex_end(code: str, i: int) -> int | None:
+    """The end of a /regex/ literal starting at i, None if this '/' is not one."""
+    in_class, j = False, i + 1
+    while j < len(code) and code[j] != "\n":
+        c = code[j]
+        if c == "\\":
+            j += 1
+        elif c == "[":
+            in_class = True
+        elif c == "]":
+            in_class = False
+        elif c == "/" and not in_class:
+            return re.compile(r"[a-z]*").match(code, j + 1).end()
+        j += 1
+    return None
+
+
+def _tokenize(family: str, code: str) -> tuple[str, list[_Literal]]:
+    """The code with every string literal replaced by a placeholder, comments by a space."""
+    line_comments, block_comments, quotes = _SYNTAX[family]
+    quote_like, kinds = _QUOTE_LIKE.get(family, (None, {}))
+    out: list[str] = []
+    literals: list[_Literal] = []
+
+    def emit(value: str, start: int, end: int, kind: str) -> int:
+        literals.append(_Literal(value, code[start:end], kind))
+        out.append(f"\x01{len(literals) - 1}\x01")
+        return end
+
+    i = 0
+    while i < len(code):
+        c = code[i]
+        if block_comments and code.startswith("/*", i):
+            end = code.find("*/", i + 2)
+            if end < 0:
+                raise _Unreadable("unterminated comment")
+            out.append(" ")
+            i = end + 2
+        elif quote_like and (m := quote_like.match(code, i)):
+            op, opener = m.groups()
+            close = _PAIRS.get(opener, opener)
+            kind, interpolates = kinds.get(op, ("regex", False))
+            value, end = _read_quoted(family, code, m.end(), close, interpolates, opener if close != opener else "")
+            if op in ("s", "tr", "y"):  # a second part: s/a/b/ or s{a}{b}
+                start = re.compile(r"\s*").match(code, end).end() if close != opener else end - 1
+                _, end = _read_quoted(family, code, start + 1, close, False, opener if close != opener else "")
+            i = emit(value, i, re.compile(r"[a-z]*").match(code, end).end() if kind == "regex" else end, kind)
+        elif any(code.startswith(mark, i) for mark in line_comments) and not (family == "perl" and code[i - 1:i] == "$"):
+            end = code.find("\n", i)
+            i = len(code) if end < 0 else end
+        elif c in quotes:
+            kind = ("template" if family == "node" else "shell") if c == "`" else "str"
+            interpolates = c != "'" and (family != "node" or c == "`")
+            value, end = _read_quoted(family, code, i + 1, c, interpolates)
+            i = emit(value, i, end, kind)
+        elif c == "/" and family != "php" and _REGEX_AFTER.search("".join(out[-20:])) and (end := _regex_end(code, i)):
+            i = emit("", i, end, "regex")
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out), literals
+
+
+def _split_top(text: str) -> list[str]:
+    """Split at commas outside brackets."""
+    parts, depth, start = [], 0, 0
+    for i, c in enumerate(text):
+        depth += (c in "([{") - (c in ")]}")
+        if c == "," and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return [p.strip() for p in parts if p.strip()]
+
+
+_STATEMENT_END = re.compile(r"[;)\]}\n]|(?<![\w$])(?:or|and|if|unless|for|foreach|while|until)\b|&&|\|\|")
+# Arguments that are options, callbacks or numbers rather than paths and command words.
+_OPTION = re.compile(r"\{|\d+\s*$|[\w$]+\s*:(?!:)|:\w|function\b|async\b|(?:\([^()]*\)|[\w$]+)\s*=>")
+_PATH_WRAPPER = re.compile(r"(?:[A-Za-z_$][\w$]*(?:\.|::|->))*(?:glob|join|resolve|normalize|expand_path|realpath|"
+                           r"abs_path|rel2abs|catfile|catdir|new|Path|Dir)\s*[(\[]")
+_DECODER = re.compile(r"\b(?:atob|decode_base64|decode64|base64_decode|b64decode|hex2bin|str_rot13|gzinflate|"
+                      r"gzuncompress|fromCharCode|unpack|pack|unhexlify)\b|Buffer\.from\s*\(")
+_HTTP_CLIENTS = {"axios", "got", "superagent", "request", "needle", "ky", "RestClient", "HTTParty", "Faraday",
+                 "Http", "HTTP", "http", "ua", "Net::HTTP"}
+_HTTP_METHOD = re.compile(
+    rf"(?:\b(?:method|type|CURLOPT_CUSTOMREQUEST)\b|\x01(\d+)\x01)\s*(?:=>|:|=|,)\s*\x01(\d+)\x01"
+    rf"|(?:request|Request|open|new)\s*\(\s*\x01(\d+)\x01\s*,"
+    r"|HTTP::Request\s*->\s*new\s*\(\s*DELETE\b|\bNet::HTTP::Delete\b|\bmethod\s*(?::|=>)\s*:delete\b")
+_CHILD_PROCESS = r"(?:(?<![\w$.])|(?:child_process|childProcess|cp|require\(" + _PH_RE + r"\))\s*\.\s*)"
+_PERL_NAME, _PHP_NAME = r"(?<![\w$@%&>:-])", r"(?<![\w$>:])"
+# (families, the callee (its arguments follow), action)
+_RULES = [(families.split(), re.compile(pattern), action) for families, pattern, action in [
+    ("node", r"\b(?:rimraf(?:\.sync|Sync)?|deleteSync|(?:fs|fse|fsExtra)\.(?:remove|removeSync|emptyDir|emptyDirSync))", "tree"),
+    ("node", r"(?<![\w$])(?:rmSync|rmdirSync|rmdir|rm|Deno\.removeSync|Deno\.remove)", "tree-if-recursive"),
+    ("node", r"(?<![\w$])(?:unlinkSync|unlink)", "file"),
+    ("node", r"(?<![\w$])(?:truncateSync|truncate|ftruncateSync)", "truncate"),
+    ("node", r"(?<![\w$])(?:writeFileSync|writeFile|Deno\.writeTextFileSync|Deno\.writeTextFile|Bun\.write)", "truncate-if-empty"),
+    ("node", _CHILD_PROCESS + r"(?:execSync|exec)", "child-process-shell"),
+    ("node", _CHILD_PROCESS + r"(?:spawnSync|spawn|execFileSync|execFile)", "child-process-argv"),
+    ("node", r"\b(?:Deno\.(?:Command|run)|Bun\.(?:spawnSync|spawn))", "argv"),
+    ("node", r"(?<![\w$.])eval|\bvm\.runIn\w*Context|\bnew\s+vm\.Script", "eval"),
+    ("node", r"\bnew\s+Function", "eval-last"),
+    ("node", r"(?<![\w$.])(?:require|import)", "dynamic-import"),
+    ("perl", _PERL_NAME + r"(?:File::Path::)?(?:rmtree|remove_tree)", "tree"),
+    ("perl", r"->\s*(?:remove_tree|rmtree)", "receiver-tree"),
+    ("perl", _PERL_NAME + r"(?:unlink|rmdir)", "file"),
+    ("perl", _PERL_NAME + r"truncate", "truncate"),
+    ("perl", _PERL_NAME + r"open", "perl-open"),
+    ("perl", _PERL_NAME + r"(?:system|exec)", "argv"),
+    ("perl", _PERL_NAME + r"eval", "eval"),
+    ("ruby", r"\bFileUtils\s*(?:\.|::)\s*(?:rm_rf|rm_r|remove_dir|remove_entry_secure|remove_entry|rmtree)"
+             r"|(?<![\w.:])(?:rm_rf|rm_r)", "tree"),
+    ("ruby", r"\.\s*rmtree", "receiver-tree"),
+    ("ruby", r"\b(?:File|FileUtils|Dir)\s*(?:\.|::)\s*(?:delete|unlink|rm_f|rm|remove_file|remove|rmdir|safe_unlink)\b", "file"),
+    ("ruby", r"\bFile\s*\.\s*truncate", "truncate"),
+    ("ruby", r"\bFile\s*\.\s*(?:write|binwrite)", "truncate-if-empty"),
+    ("ruby", r"\bFile\s*\.\s*open", "open-write"),
+    ("ruby", r"(?<![\w.:$@])(?:system|exec|spawn)|\b(?:Kernel|Process)\s*\.\s*(?:system|exec|spawn)"
+             r"|\bIO\s*\.\s*popen|\bOpen3\s*\.\s*\w+", "argv"),
+    ("ruby", r"(?<![\w.:])eval|\.\s*(?:instance_eval|class_eval|module_eval)", "eval"),
+    ("php", r"\b(?:File|Storage)::deleteDirectory", "tree"),
+    ("php", _PHP_NAME + r"(?:unlink|rmdir)|\bFile::delete", "file"),
+    ("php", _PHP_NAME + r"ftruncate", "truncate"),
+    ("php", _PHP_NAME + r"file_put_contents", "truncate-if-empty"),
+    ("php", _PHP_NAME + r"fopen", "open-write"),
+    ("php", _PHP_NAME + r"array_(?:map|walk)", "php-callback"),
+    ("php", _PHP_NAME + r"(?:system|exec|shell_exec|passthru|popen|proc_open|pcntl_exec)", "shell"),
+    ("php", _PHP_NAME + r"(?:eval|assert)", "eval"),
+    ("awk", r"\bsystem", "shell"),
+    ("node perl ruby php", r"(?:\.|->|::)\s*(?:delete|del)\b", "http-delete"),
+    ("node perl ruby php", r"(?:\.|->)\s*(?:execute|executescript|exec|query|run|prepare|do|raw|unsafe)\b"
+                           r"|" + _PHP_NAME + r"(?:mysqli_query|pg_query|mysql_query)", "sql"),
+]]
+
+
+class _TokenReader:
+    def __init__(self, family: str, code: str, findings: CodeFindings, depth: int):
+        self.family, self.code, self.findings, self.depth = family, code, findings, depth
+
+    def read(self) -> None:
+        try:
+            self.skel, self.lits = _tokenize(self.family, self.code)
+        except _Unreadable as error:
+            self.findings.add("code.unparseable", None, f"{self.family}: {error}")
+            return
+        self.skel = _HOME_IN_SKELETON.sub(self._home, self.skel)
+        if DYN in self.skel:
+            self.findings.add("code.dynamic-eval", None, f"{self.family} code built at run time")
+        for lit in self.lits:
+            if lit.kind == "shell":  # backticks, qx//, %x()
+                self.findings.command(lit.value, lit.source)
+        self._scan_templates()
+        for families, pattern, action in _RULES:
+            if self.family not in families:
+                continue
+            for m in pattern.finditer(self.skel):
+                call = self._call_args(m.end())
+                if call is not None:
+                    args, end = call
+                    self._apply(action, m, args, self._restore(self.skel[m.start():end]))
+        for m in _HTTP_METHOD.finditer(self.skel):
+            key, method = m.group(1), m.group(2) or m.group(3)
+            if (key is None or self.lits[int(key)].value.lower() in ("method", "type")) and (
+                    method is None or self.lits[int(method)].value.upper() == "DELETE"):
+                url = next((lit.value for lit in self.lits if _URL.match(lit.value)), DYN)
+                self.findings.add("code.http-delete", url, self._restore(m.group()))
+        if self.family == "awk":
+            self._scan_awk_pipes()
+
+    def _home(self, m: re.Match) -> str:
+        """`os.homedir()`, `ENV['HOME']`, ... become the literal '~'."""
+        if not _HOME_IN_TEXT.fullmatch(self._restore(m.group())):
+            return m.group()
+        self.lits.append(_Literal("~", m.group(), "str"))
+        return f"\x01{len(self.lits) - 1}\x01"
+
+    def _restore(self, text: str) -> str:
+        return _PH.sub(lambda m: self.lits[int(m.group(1))].source, text).strip()
+
+    def _scan_templates(self) -> None:
+        """Bun's $`cmd` runs a shell line; sql`...` (postgres.js, Bun.sql) runs SQL."""
+        for m in re.finditer(r"(?:(?<![\w$])(\$)|\bsql)\s*\x01(\d+)\x01", self.skel):
+            lit = self.lits[int(m.group(2))]
+            if lit.kind != "template":
+                continue
+            if m.group(1):
+                self.findings.command(lit.value, lit.source)
+            else:
+                self.findings.sql(lit.value)
+
+    def _scan_awk_pipes(self) -> None:
+        """print x | "cmd", "cmd" | getline, print > "file": awk runs cmd with sh."""
+        for m in re.finditer(r"\b(?:print|printf)\b([^;|}\n>]*)(\|(?!\|)|>(?!>))\s*(" + _PH_RE + r"|[\w$]+)", self.skel):
+            printed, operator, destination = m.group(1).strip(), m.group(2), self._value(m.group(3))
+            detail = self._restore(m.group())
+            if operator == ">":
+                self._open_write(destination, "w", detail)
+            elif _SHELL_PROGRAM.match(destination):  # the printed text is the shell's script
+                args = _split_top(printed)
+                self.findings.command(" ".join(self._value(a) for a in args) if args else DYN, detail)
+            else:
+                self.findings.command(destination, detail)
+        for m in re.finditer(r"(" + _PH_RE + r"|[\w$]+)\s*\|\s*getline", self.skel):
+            self.findings.command(self._value(m.group(1)), self._restore(m.group()))
+
+    def _call_args(self, pos: int) -> tuple[list[str], int] | None:
+        """The argument texts of the call whose callee ends at pos, and where the call ends."""
+        s = self.skel
+        i = re.compile(r"[ \t]*").match(s, pos).end()
+        if s[i:i + 1] == "(":
+            depth, j = 0, i
+            while j < len(s):
+                depth += (s[j] in "([{") - (s[j] in ")]}")
+                if depth == 0:
+                    break
+                j += 1
+            return _split_top(s[i + 1:j]), j + 1
+        if self.family not in ("perl", "ruby") or re.compile(r"\s*(?:=[^=~]|\.|->|::)").match(s, i):
+            return None  # parentheses are required, or this is an assignment or a method chain
+        depth, j = 0, i
+        while j < len(s) and not (depth == 0 and _STATEMENT_END.match(s, j)):
+            depth += (s[j] in "([{") - (s[j] in ")]}")
+            j += 1
+        return _split_top(s[i:j]), j
+
+    def _value(self, arg: str, path: bool = False) -> str:
+        """The string an argument evaluates to; DYN for run-time parts. With path, calls that
+        only build a path (glob("*.db"), path.join('a', 'b'), Dir["x"]) are seen through."""
+        if path and (m := re.fullmatch(r"<([^<>$]+)>", arg.strip())):  # perl's <*.db> glob
+            return m.group(1)
+        out = []
+        for n, part in enumerate(_PH.split(arg)):
+            if n % 2:
+                lit = self.lits[int(part)]
+                out.append(lit.value if lit.kind in ("str", "template", "list") else DYN)
+                continue
+            if path:
+                part = _PATH_WRAPPER.sub("", part)
+            rest = re.sub(r"[\s+.()\[\],]" if path else r"[\s+.()\[\]]", "", part)
+            out.append(DYN if rest else "/" if path and "," in part else "")
+        return re.sub(DYN + "+", DYN, "".join(out))
+
+    def _items(self, args: list[str], path: bool = False) -> tuple[list[str], bool]:
+        """The values of the positional arguments, list literals spread; and whether one was a list."""
+        items, listy = [], False
+        for arg in args:
+            if arg.startswith("{"):  # Deno.run({cmd: [...]}), Deno.Command(p, {args: [...]})
+                inner = re.search(r"\b(?:cmd|args)\s*:\s*(\[.*\])", arg, re.S)
+                if not inner:
+                    continue
+                arg = inner.group(1)
+            if _OPTION.match(arg):
+                continue
+            lit = self.lits[int(m.group(1))] if (m := _PH.fullmatch(arg)) else None
+            if arg.startswith("[") and arg.endswith("]"):
+                items += [self._value(a, path) for a in _split_top(arg[1:-1])]
+                listy = True
+            elif lit is not None and lit.kind == "list":
+                items += lit.value.split()
+                listy = True
+            else:
+                items.append(self._value(arg, path))
+        return items, listy
+
+    def _run(self, args: list[str], detail: str) -> None:
+        items, listy = self._items(args)
+        if items:
+            line = items[0] if len(items) == 1 and not listy else _argv_line(items)
+            self.findings.command(line, detail, bool(_DECODER.search(" ".join(args))))
+
+    def _open_write(self, target: str, mode: str, detail: str) -> None:
+        if mode.lstrip("+").startswith(("w", ">")) and not mode.startswith(">>") and _CLOBBER.search(target):
+            self.findings.add("code.truncate-file", target, detail)
+
+    def _apply(self, action: str, m: re.Match, args: list[str], detail: str) -> None:
+        add = self.findings.add
+        first = args[:1] if self.family in ("node", "php") else args  # the rest are options/callbacks there
+        if action in ("tree", "file", "truncate", "tree-if-recursive"):
+            if action == "tree-if-recursive":
+                recursive = re.search(r"""['"]?recursive['"]?\s*:\s*(?:true|!0|1)""", detail)
+                action = "tree" if recursive else "file"
+            kind = {"tree": "code.delete-tree", "file": "code.delete-file", "truncate": "code.truncate-file"}[action]
+            for target in self._items(first, path=True)[0] or [DYN]:  # perl's bare `unlink;` deletes $_
+                add(kind, target, detail)
+        elif action == "receiver-tree":  # Pathname.new("x").rmtree, path("x")->remove_tree
+            before = re.search(r"(?:Pathname(?:\.new)?|path)\s*\(\s*\x01(\d+)\x01\s*\)\s*(?:\.|->)\s*$",
+                               self.skel[:m.end()].rsplit("rmtree", 1)[0].rsplit("remove_tree", 1)[0])
+            add("code.delete-tree", self.lits[int(before.group(1))].value if before else DYN, detail)
+        elif action == "truncate-if-empty" and len(args) > 1 and self._value(args[1]) == "":
+            add("code.truncate-file", self._value(args[0], path=True), detail)
+        elif action == "open-write" and len(args) > 1:
+            self._open_write(self._value(args[0], path=True), self._value(args[1]), detail)
+        elif action == "perl-open" and len(args) > 1:
+            spec = self._value(args[1])
+            if len(args) == 2 and (pipe := re.fullmatch(r"\s*\|(.*)|(.*?)\|\s*", spec, re.S)):
+                self.findings.command(pipe.group(1) or pipe.group(2), detail)
+            elif len(args) == 2 and (out := re.fullmatch(r"\s*(\+?>+)\s*(.*)", spec, re.S)):
+                self._open_write(out.group(2), out.group(1), detail)
+            elif spec.strip() in ("-|", "|-"):
+                self._run(args[2:], detail)
+            elif len(args) > 2:
+                self._open_write(self._value(args[2], path=True), spec.strip(), detail)
+        elif action == "php-callback" and len(args) > 1 and self._value(args[0]) in ("unlink", "rmdir"):
+            add("code.delete-file", self._value(args[1], path=True), detail)
+        elif action in ("shell", "argv") or action.startswith("child-process") and any(
+                "child_process" in lit.value for lit in self.lits):
+            self._run(args[:1] if action.endswith("shell") else args, detail)
+        elif action in ("eval", "eval-last") and not (args and args[0].startswith("{")):  # perl eval {BLOCK}
+            code = self._value(args[-1] if action == "eval-last" else args[0]) if args else DYN
+            if DYN in code or _DECODER.search(" ".join(args)):
+                add("code.dynamic-eval", None, detail)
+            if DYN not in code:
+                _analyze(self.family, code, self.findings, self.depth + 1)
+        elif action == "dynamic-import" and args and not _PH.fullmatch(args[0]):  # require('child' + '_process')
+            add("code.dynamic-eval", None, detail)
+        elif action == "http-delete":
+            url = self._value(args[0]) if args else DYN
+            receiver = re.search(r"([\w$:]+)\s*(?:\.|->|::)\s*(?:delete|del)$", self.skel[:m.end()])
+            if _URL.match(url) or receiver and receiver.group(1).lstrip("$") in _HTTP_CLIENTS:
+                add("code.http-delete", url, detail)
+        elif action == "sql":
+            for arg in args:
+                if _SQL.match(text := self._value(arg)):
+                    self.findings.sql(text)

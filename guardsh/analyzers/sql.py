@@ -51,7 +51,10 @@ CASCADE_DROPS = {"TYPE", "DOMAIN", "EXTENSION"}
 HARMLESS_FIRST_WORDS = set(
     "SELECT SHOW DESCRIBE DESC EXPLAIN VALUES USE SET RESET VACUUM ANALYZE ANALYSE OPTIMIZE "
     "REINDEX CHECKPOINT GRANT REVOKE COMMENT REFRESH LISTEN NOTIFY BEGIN START COMMIT END "
-    "ROLLBACK SAVEPOINT RELEASE PRAGMA CHECK LOCK UNLOCK ATTACH DETACH INSTALL LOAD".split())
+    "ROLLBACK SAVEPOINT RELEASE PRAGMA CHECK LOCK UNLOCK ATTACH DETACH INSTALL LOAD FLUSH CALL "
+    "RENAME REPLACE KILL EXPORT SYSTEM EXCHANGE".split())
+HARMLESS_UNLESS_DESTRUCTIVE = {"ALTER", "CREATE"}  # when no destructive word follows
+DESTRUCTIVE_WORDS = {"DROP", "DELETE", "UPDATE", "TRUNCATE", "REPLACE"}
 INCLUDE_COMMANDS = {"i", "ir", "include", "include_relative", ".", "read", "source"}
 SHELL_COMMANDS = re.compile(r"(?i)(!|shell\b|system\b|restore\b|(o|out|g\w*|w|write)\s*\||copy\b.*\bprogram\b)")
 TRAILING_META = re.compile(r"\\(gexec|gx|gset|g|G|watch|crosstabview)\b[^'\"\n]*$")
@@ -121,6 +124,8 @@ def _unparseable(statement: str) -> list[Effect]:
     if words and words[0] in HARMLESS_FIRST_WORDS and not (
             words[0] == "EXPLAIN" and ({"ANALYZE", "ANALYSE"} & set(words) or "(" in statement)):
         return []
+    if words and words[0] in HARMLESS_UNLESS_DESTRUCTIVE and not DESTRUCTIVE_WORDS & set(words):
+        return []
     return [_effect("sql.unparseable", None, statement)]
 
 
@@ -136,9 +141,15 @@ def _split_at_semicolons(sql: str, tokens: list[tuple[int, int, bool]]) -> Itera
 # ---------------------------------------------------------------- PostgreSQL (pglast)
 
 def _classify_pg(sql: str, fallback: bool) -> list[Effect]:
+    from pglast.parser import ParseError
+
+    try:
+        statements = _pg_statements(sql)
+    except ParseError:  # unscannable (an unterminated quote): a harmless first word proves nothing
+        return [_effect("sql.unparseable", None, sql)]
     effects: list[Effect] = []
     pending: list[Effect] | None = None  # writes after BEGIN: kept unless ROLLBACK undoes them
-    for text, stmt in _pg_statements(sql):
+    for text, stmt in statements:
         transaction = (stmt or {}).get("TransactionStmt", {}).get("kind")
         if transaction in ("TRANS_STMT_BEGIN", "TRANS_STMT_START"):
             effects, pending = effects + (pending or []), []
@@ -160,18 +171,23 @@ def _pg_statements(sql: str) -> list[tuple[str, dict | None]]:
 
     raw = sql.encode()  # statement offsets are in bytes
     try:
-        return [(raw[s.get("stmt_location", 0):s.get("stmt_location", 0) + s["stmt_len"] if s.get("stmt_len")
-                     else None].decode().strip(), s["stmt"]) for s in json.loads(parse_sql_json(sql))["stmts"]]
+        statements = []
+        for stmt in json.loads(parse_sql_json(sql))["stmts"]:
+            start = stmt.get("stmt_location", 0)
+            end = start + stmt["stmt_len"] if stmt.get("stmt_len") else len(raw)  # 0: to the end
+            statements.append((raw[start:end].decode().strip(), stmt["stmt"]))
+        return statements
     except ParseError:
         pass
-    try:  # parse statement by statement, so one error hides nothing else
-        tokens = [(t.start, t.end, t.name == "ASCII_59") for t in scan(sql) if not t.name.endswith("COMMENT")]
-    except ParseError:
-        return [(sql, None)]
+    # Parse statement by statement, so one error hides nothing else. The scanner raises
+    # ParseError when it cannot even find the statements' boundaries.
+    tokens = [(t.start, t.end, t.name == "ASCII_59") for t in scan(sql) if not t.name.endswith("COMMENT")]
     statements = []
     for text in _split_at_semicolons(sql, tokens):
+        # psql fills in its variables (:name, :'name', :"name") before the server parses
+        with_values = re.sub(r"(?<![:\w]):(['\"]?)[A-Za-z_]\w*\1", PLACEHOLDER + "0", text)
         try:
-            statements += [(text, s["stmt"]) for s in json.loads(parse_sql_json(text))["stmts"]]
+            statements += [(text, s["stmt"]) for s in json.loads(parse_sql_json(with_values))["stmts"]]
         except ParseError:
             statements.append((text, None))
     return statements
@@ -361,21 +377,24 @@ def _pg_string_expression(expression: str) -> str:
 def _classify_sqlglot(sql: str, dialect: str) -> list[Effect]:
     import logging
 
-    from sqlglot import ParseError, TokenError, parse_one
+    from sqlglot import ParseError, TokenError, exp, parse_one
     from sqlglot.dialects.dialect import Dialect
     from sqlglot.tokens import TokenType
 
     logging.getLogger("sqlglot").setLevel(logging.ERROR)  # it warns on every opaque Command
     try:
         tokens = Dialect.get_or_raise(dialect).tokenize(sql)
-    except (TokenError, ParseError):
-        return _unparseable(sql)
+    except (TokenError, ParseError):  # no statement boundaries: a harmless first word proves nothing
+        return [_effect("sql.unparseable", None, sql)]
     effects: list[Effect] = []
     for text in _split_at_semicolons(sql, [(t.start, t.end, t.token_type == TokenType.SEMICOLON) for t in tokens]):
         try:
-            effects += _sqlglot_walk(parse_one(text, read=dialect), text, dialect)
+            tree = parse_one(text, read=dialect)
         except (TokenError, ParseError):
-            effects += _unparseable(text)
+            tree = None
+        # sqlglot reads a bare expression (`FLUSHALL`, `selec oops`, DYN) as if it were a statement
+        bare_expression = isinstance(tree, exp.Condition | exp.Alias)
+        effects += _unparseable(text) if tree is None or bare_expression else _sqlglot_walk(tree, text, dialect)
     return effects
 
 
@@ -390,7 +409,7 @@ def _sqlglot_walk(node, statement: str, dialect: str) -> list[Effect]:
         return _sqlglot_walk(node.this, statement, dialect) if node.args.get("style") == "ANALYZE" else []
     if isinstance(node, exp.Command):
         rest = node.expression.name if isinstance(node.expression, exp.Expression) else str(node.expression or "")
-        return _sqlglot_command(node.name.upper(), rest, statement, dialect)
+        return _sqlglot_command(node.name.upper(), rest.strip(), statement, dialect)
     if isinstance(node, exp.Drop) and (node.kind in DROP_KINDS or node.kind in CASCADE_DROPS and node.args.get("cascade")):
         return [_effect(DROP_KINDS.get(node.kind, "sql.drop-other"), names(node.args.get("tables") or [node.this]), statement)]
     if isinstance(node, exp.Create) and node.args.get("replace") and node.kind == "TABLE":
@@ -431,6 +450,10 @@ def _sqlglot_command(keyword: str, rest: str, statement: str, dialect: str) -> l
         if object_type in DROP_KINDS or object_type in CASCADE_DROPS and "CASCADE" in rest.upper():
             return [_effect(DROP_KINDS.get(object_type, "sql.drop-other"), _known(target.split(" ")[0]), statement)]
         return []
+    clickhouse_update = re.match(r"(?is)TABLE\s+(\S+)(?:\s+ON\s+CLUSTER\s+\S+)?\s+UPDATE\s+(.*)", rest)
+    if keyword == "ALTER" and clickhouse_update:  # a mutation: UPDATE t SET ... WHERE ...
+        return [_effect(e.kind, e.target, statement) for e in _classify_sqlglot(
+            f"UPDATE {clickhouse_update[1]} SET {clickhouse_update[2]}", dialect)]
     return _unparseable(statement)
 
 
@@ -467,7 +490,8 @@ def _sqlglot_truth(where) -> bool:
 MONGO_CALL = re.compile(
     r"""(?:\.\s*(?P<name>[A-Za-z_$][\w$]*)|\[\s*(?P<q>['"`])(?P<quoted>[^'"`]*)(?P=q)\s*\]"""
     r"""|getCollection\s*\(\s*(?P<q2>['"`])(?P<named>[^'"`]*)(?P=q2)\s*\))?"""
-    r"""\s*\.\s*(?P<method>dropDatabase|drop|deleteMany|remove|updateMany|update)\s*\(""")
+    r"""\s*\.\s*(?P<method>dropDatabase|drop|deleteMany|remove|updateMany|update)\s*\("""
+    r"""(?P<no_filter>\s*(?:\{\s*\}|\x00+)?\s*(?=[,)]))?""")  # `()`, `({})`, `(DYN)`
 MONGO_RUN_COMMAND = re.compile(r"""runCommand\s*\(\s*\{\s*['"]?(?P<command>dropDatabase|drop)['"]?\s*:\s*['"]?(?P<name>[\w.-]*)""")
 
 
@@ -476,42 +500,22 @@ def classify_mongo(js: str) -> list[Effect]:
     effects = []
     for match in MONGO_CALL.finditer(js):
         method, collection = match["method"], _known(match["name"] or match["quoted"] or match["named"])
-        arguments = _call_arguments(js, match.end())
-        everything = re.sub(r"\s", "", arguments[0] if arguments else "").replace(DYN, "") in ("", "{}")
+        detail = re.match(r"[^;\n]*", js[match.start():])[0].replace(DYN, "$?")
         if method == "dropDatabase":
             database = re.search(r"""getSiblingDB\s*\(\s*['"`]([^'"`]+)['"`]\s*\)\s*$""", js[:match.start()])
-            effects.append(Effect("mongo.drop-database", _known(database and database[1]), match[0]))
+            effects.append(Effect("mongo.drop-database", _known(database and database[1]), detail))
         elif method == "drop":
-            effects.append(Effect("mongo.drop-collection", collection, match[0]))
-        elif method in ("deleteMany", "remove") and everything:
-            effects.append(Effect("mongo.delete-all", collection, match[0] + ", ".join(arguments) + ")"))
-        elif everything and (method == "updateMany" or re.search(r"\bmulti\s*:\s*true", ",".join(arguments))):
-            effects.append(Effect("mongo.update-all", collection, match[0] + ", ".join(arguments) + ")"))
+            effects.append(Effect("mongo.drop-collection", collection, detail))
+        elif match["no_filter"] is None:
+            continue
+        elif method in ("deleteMany", "remove"):
+            effects.append(Effect("mongo.delete-all", collection, detail))
+        elif method == "updateMany" or re.search(r"\bmulti\s*:\s*true", detail):
+            effects.append(Effect("mongo.update-all", collection, detail))
     for match in MONGO_RUN_COMMAND.finditer(js):
         kind = "mongo.drop-database" if match["command"] == "dropDatabase" else "mongo.drop-collection"
         effects.append(Effect(kind, _known(match["name"]) if kind.endswith("collection") else None, match[0]))
     return effects
-
-
-def _call_arguments(js: str, start: int) -> list[str]:
-    """The top-level arguments of the call whose `(` ends just before `start`."""
-    arguments, depth, quote, current = [], 0, None, ""
-    for char in js[start:]:
-        if quote:
-            quote = None if char == quote and not current.endswith("\\") else quote
-        elif char in "'\"`":
-            quote = char
-        elif char in "([{":
-            depth += 1
-        elif char in ")]}":
-            if depth == 0:
-                break
-            depth -= 1
-        elif char == "," and depth == 0:
-            arguments, current = arguments + [current.strip()], ""
-            continue
-        current += char
-    return arguments + [current.strip()] if current.strip() or arguments else []
 
 
 REDIS_OPTIONS_WITH_VALUE = set(

@@ -1,0 +1,48 @@
+"""Shared fixtures: every test gets its own HOME, XDG dirs and project dir,
+so no test reads or writes the developer's real configuration or log."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+GUARDSH = shutil.which("guardsh", path=str(Path(sys.executable).parent)) or "guardsh"
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    project = home / "project"
+    project.mkdir(parents=True)
+    for var, sub in (("XDG_CONFIG_HOME", ".config"), ("XDG_STATE_HOME", ".local/state"),
+                     ("XDG_CACHE_HOME", ".cache")):
+        (home / sub).mkdir(parents=True, exist_ok=True)
+        monkeypatch.setenv(var, str(home / sub))
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(project)
+    return home
+
+
+@pytest.fixture(scope="session")
+def ruleset():
+    from guardsh.rules import load_ruleset
+
+    return load_ruleset(user_file="")
+
+
+@pytest.fixture
+def project(isolated_home):
+    return isolated_home / "project"
+
+
+def guardsh_env(home: Path, **extra) -> dict:
+    env = dict(os.environ)
+    env.update({"HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config"),
+                "XDG_STATE_HOME": str(home / ".local/state"), "XDG_CACHE_HOME": str(home / ".cache")})
+    env.update(extra)
+    return env
