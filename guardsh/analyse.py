@@ -182,12 +182,28 @@ class Scan:
     # --- payloads ---------------------------------------------------------
 
     def _content(self, cmd: Command) -> None:
-        spec = self.programs.get(cmd.name) or self.programs.get(_strip_version(cmd.name))
-        if spec is None or spec.reads is None:
+        spec = self._content_spec(cmd)
+        if spec is None:
             return
         from .analyzers import content
 
         content.analyse(cmd, spec, self)
+
+    def _content_spec(self, cmd: Command) -> ProgramSpec | None:
+        """The pack's spec for what this program reads: `psql`, or by its
+        subcommand for tools like `cockroach sql` and `railway api`."""
+        name = cmd.name if cmd.name in self.programs else _strip_version(cmd.name)
+        spec = self.programs.get(name)
+        if spec is not None and spec.reads:
+            return spec
+        if spec is None or not cmd.args:
+            return None
+        positionals = read_args(cmd, self.programs).positionals
+        sub = self.programs.get(f"{name} {positionals[0].text}") if positionals else None
+        if sub is None or not sub.reads:
+            return None
+        # Content positions count from after the subcommand.
+        return ProgramSpec(**{**sub.__dict__, "content_arg": sub.content_arg + 1 if sub.content_arg else 0})
 
     def stdin_text(self, stdin: Stdin | None) -> str | None:
         """What flows into a command's stdin, when it can be known."""

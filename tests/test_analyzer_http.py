@@ -72,7 +72,6 @@ DELETE_URL = "https://api.example.com/v1/items/7"
     ["--json", '{"_method": "DELETE"}', DELETE_URL],
     ["-K", "delete.cfg"],
     ["--config", "dash.cfg"],
-    ["--variable", "m=DELETE", "--expand-request", "{{m}}", DELETE_URL],
     ["-X", "DELETE", "--", DELETE_URL],
 ])
 def test_curl_delete_spellings(args):
@@ -110,6 +109,7 @@ def test_delete_to_elasticsearch_index():
     [f"-X{DYN}", DELETE_URL],
     ["-X", "POST", "-H", f"X-HTTP-Method-Override: {DYN}", DELETE_URL],
     ["-K", "missing.cfg", DELETE_URL],
+    ["--variable", "m=DELETE", "--expand-request", "{{m}}", DELETE_URL],  # curl 8.3 variables
 ])
 def test_unknown_method(args):
     assert ("http.unknown-method", DELETE_URL) in kinds("curl", args)

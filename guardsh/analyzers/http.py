@@ -1,7 +1,7 @@
 """What an HTTP client invocation (curl, wget, httpie, xh) will ask a server to do.
 
-`classify_http(program, args, read_file, stdin_text)` parses the client's options the
-way the client does, rebuilds each request (method, URLs, headers, body) and reports:
+`classify_http(program, args, read_file, stdin_text)` parses the client's options the way
+the client does, rebuilds each request (method, URLs, headers, body) and reports:
 
 - `http.delete`: the method is DELETE, however spelled (`-X delete`, `-XDELETE`,
   `--method=DELETE`, `http DELETE`) or requested through an override
@@ -10,44 +10,43 @@ way the client does, rebuilds each request (method, URLs, headers, body) and rep
   credential query parameters.
 - `http.graphql-destructive`: a GraphQL mutation selects a field whose name deletes,
   destroys, drops, removes, purges, wipes, erases, truncates, terminates, revokes or resets
-  (`volumeDelete`, `delete_user`, `deploymentRemove`, `bucketCredentialsReset`). One effect
+  (`volumeDelete`, `delete_user`, `deploymentRemove`, `bucketCredentialsReset`), one effect
   per field. target: the id it acts on (literal argument or resolved variable), else the
-  field name. Not flagged: cache purges (`purgeCache`: a cache refills, no data is lost)
-  and cancels (`deploymentCancel`: stops a process or a billing relation, loses no data).
-- `http.graphql-unparseable`: the body is meant as GraphQL (path contains `graphql`, a JSON
-  `query` string, `application/graphql`) but cannot be understood: malformed JSON, a
+  field name. Not flagged: cache purges (`purgeServiceCache`: a cache refills, nothing is
+  lost) and cancels (`deploymentCancel`: stops a process or a billing relation, no data).
+- `http.graphql-unparseable`: the body is meant as GraphQL (path contains `graphql`, a
+  JSON `query` string, `application/graphql`) but cannot be understood: malformed JSON, a
   document graphql-core rejects that mentions `mutation`, or a document built at run time
   (DYN) whose structure or mutation fields are unknown. target: the URL.
 - `http.body-unreadable`: a POST/PUT/PATCH/DELETE whose body guardsh cannot see (`-d @f`
   with f unreadable, `@-` with unknown stdin, a body that is entirely DYN, an unreadable
-  `-K` config) sent to a GraphQL endpoint, or sent with credentials as JSON/form data.
+  `-K` config) sent to a GraphQL endpoint, or sent with credentials as JSON/form/XML data.
   File uploads (`-T`, `-F f=@file`, binary content types) are content, not instructions,
   and are not flagged. target: the URL.
 - `http.unknown-method`: the method (or a method-override header) is only known at run
-  time (`-X "$METHOD"`), or may be set by a `-K` config file that cannot be read.
+  time (`-X "$METHOD"`), or may come from a `-K` config file that cannot be read.
 - `http.destructive-endpoint`: a non-DELETE call to an endpoint documented as destroying
-  data (see `_DESTRUCTIVE_ENDPOINTS`, S3 `POST ?delete`, Google-style `POST ...:destroy`).
+  data (`_DESTRUCTIVE_ENDPOINTS`, S3 `POST ?delete`, Google-style `POST .../x:destroy`).
 
 Every effect's detail ends with where the request's credential comes from, when it has
-one: `credential: Authorization header (variable or command output)` / `(literal)` /
-`(file ~/.netrc)`. Requests that are never sent (`--help`, `--offline`, `xh --curl`) give
-no effects. GET/HEAD downloads, GraphQL queries and creating mutations give none either.
+one: `credential: Authorization header (variable or command output)`, `(literal)`,
+`(file ~/.netrc)`. Requests never sent (`--help`, `--offline`, `xh --curl`) give nothing;
+neither do GET/HEAD downloads, GraphQL queries or creating mutations.
 """
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Callable
-from urllib.parse import parse_qsl, quote, quote_plus, urlsplit, urlunsplit
+from typing import Callable, Iterator
+from urllib.parse import SplitResult, parse_qsl, quote, quote_plus, urlsplit, urlunsplit
 
 from guardsh.model import DYN, Effect
 
 ReadFile = Callable[[str], "str | None"]
 
-_MUTATING = {"POST", "PUT", "PATCH", "DELETE"}
+_MUTATING = {"POST", "PUT", "PATCH", "DELETE", "?"}  # "?": only known at run time
 _OVERRIDE_HEADERS = {"x-http-method-override", "x-http-method", "x-method-override"}
 _CRED_HEADER = re.compile(
     r"authorization|cookie|token|api-?key|apikey|secret|password|^x-auth|session", re.I)
@@ -56,7 +55,8 @@ _DESTRUCTIVE_VERBS = {"delete", "destroy", "drop", "remove", "purge", "wipe", "e
                       "truncate", "terminate", "revoke", "reset"}
 _CACHE_WORDS = {"cache", "caches", "cdn"}
 _MUTATION_WORD = re.compile(r"\bmutation\b", re.I)
-_PLACEHOLDER = "guardshRuntimeValue"  # stands for DYN inside GraphQL text
+_GRAPHQL_DYN = "guardshRuntimeValue"  # stands for DYN inside GraphQL text
+_URL_DYN = "\ue000"  # urlsplit strips a leading DYN (a C0 control character)
 
 
 @dataclass
@@ -68,7 +68,7 @@ class _Request:
     headers: list[tuple[str, str]] = field(default_factory=list)
     body: str | None = None  # as sent; DYN marks parts only known at run time
     content_type: str | None = None
-    unseen: list[str] = field(default_factory=list)  # body parts guardsh cannot read
+    unseen: list[str] = field(default_factory=list)  # body sources guardsh cannot read
     upload: bool = False  # the body is file content, not instructions
     credentials: list[tuple[str, str]] = field(default_factory=list)  # (where, value)
     scheme: str = "http"
@@ -78,7 +78,7 @@ def classify_http(program: str, args: list[str], read_file: ReadFile,
                   stdin_text: str | None) -> list[Effect]:
     name = program.rsplit("/", 1)[-1]
     if name == "curl":
-        requests = _CurlParser(read_file, stdin_text).parse(args)
+        requests = _Curl(read_file, stdin_text).parse(args)
     elif name == "wget":
         requests = _parse_wget(args, read_file)
     elif name in ("http", "https", "xh", "xhs"):
@@ -87,16 +87,52 @@ def classify_http(program: str, args: list[str], read_file: ReadFile,
         return []
     effects: list[Effect] = []
     for request in requests:
+        request.content_type = _header(request, "content-type") or request.content_type
         for url in request.urls:
-            for effect in _url_effects(request, url):
-                if effect not in effects:
-                    effects.append(effect)
+            effects += [e for e in _url_effects(request, url) if e not in effects]
     return effects
 
 
+def _getopt(args: list[str], values: set[str], short: dict[str, str],
+            flags: set[str] = frozenset()) -> Iterator[tuple[str | None, str | None]]:
+    """Walk argv as getopt_long does: (option, value) for options, value None for flags
+    (`-sSfL`, `-XDELETE`, `--opt=v`, `--opt v`); (None, operand) for the rest. A long
+    option may be an unambiguous prefix (getopt, argparse and curl < 8.3 accept one)."""
+    i, options_over = 0, False
+    while i < len(args):
+        arg, i = args[i], i + 1
+        if options_over or not arg.startswith("-") or arg == "-":
+            yield None, arg
+        elif arg == "--":
+            options_over = True
+        elif arg.startswith("--"):
+            name, eq, value = arg[2:].partition("=")
+            if name not in values and name not in flags:
+                known = [n for n in (*values, *flags) if n.startswith(name)]
+                name = known[0] if len(known) == 1 else name
+            if name in values and not eq:
+                if i == len(args):
+                    continue
+                value, i = args[i], i + 1
+            yield name, value if name in values else None
+        else:
+            for j, letter in enumerate(arg[1:], start=1):
+                name = short.get(letter, letter)
+                if name not in values:
+                    yield name, None
+                    continue
+                value = arg[j + 1:]
+                if not value:
+                    if i == len(args):
+                        break
+                    value, i = args[i], i + 1
+                yield name, value
+                break
+
+
 # ---------------------------------------------------------------- curl
-# Every curl long option that takes a value (curl's src/tool_getparam.c, 8.x); the
-# rest are flags. Knowing them all is what keeps `-o out -X DELETE` from misreading.
+# Every curl option that takes a value (src/tool_getparam.c, curl 8.x): knowing them all
+# is what stops `-w '-X DELETE'` or `-o -XDELETE` from being misread.
 _CURL_VALUE = set("""abstract-unix-socket alt-svc aws-sigv4 cacert capath cert cert-type
 ciphers config connect-timeout connect-to continue-at cookie cookie-jar create-file-mode
 crlfile curves data data-ascii data-binary data-raw data-urlencode delegation dns-interface
@@ -116,114 +152,68 @@ socks5-gssapi-service socks5-hostname speed-limit speed-time ssl-sessions stderr
 telnet-option tftp-blksize time-cond tls-max tls13-ciphers tlsauthtype tlspassword tlsuser
 trace trace-ascii trace-config unix-socket upload-file upload-flags url url-query user
 user-agent variable vlan-priority write-out""".split())
-_CURL_FLAGS = set("""alpn anyauth append basic buffer ca-native cert-status clobber compressed
-compressed-ssh create-dirs crlf digest disable disable-eprt disable-epsv
-disallow-username-in-url doh-cert-status doh-insecure dump-ca-embed eprt epsv fail fail-early
-fail-with-body false-start follow form-escape ftp-create-dirs ftp-pasv ftp-pret
-ftp-skip-pasv-ip ftp-ssl ftp-ssl-ccc ftp-ssl-control ftp-ssl-reqd get globoff
-haproxy-protocol head help http0.9 http1.0 http1.1 http2 http2-prior-knowledge http3
-http3-only ignore-content-length include insecure ipv4 ipv6 junk-session-cookies keepalive
-list-only location location-trusted mail-rcpt-allowfails manual metalink mptcp negotiate
-netrc netrc-optional next npn ntlm ntlm-wb out-null parallel parallel-immediate path-as-is
-post301 post302 post303 progress-bar progress-meter proxy-anyauth proxy-basic
-proxy-ca-native proxy-digest proxy-http2 proxy-insecure proxy-negotiate proxy-ntlm
-proxy-ssl-allow-beast proxy-ssl-auto-client-cert proxy-tlsv1 proxytunnel raw
-remote-header-name remote-name remote-name-all remote-time remove-on-error
-retry-all-errors retry-connrefused sasl-ir sessionid show-error show-headers silent
-skip-existing socks5-basic socks5-gssapi socks5-gssapi-nec ssl ssl-allow-beast
-ssl-auto-client-cert ssl-no-revoke ssl-reqd ssl-revoke-best-effort sslv2 sslv3
-styled-output suppress-connect-headers tcp-fastopen tcp-nodelay tftp-no-options
-tls-earlydata tlsv1 tlsv1.0 tlsv1.1 tlsv1.2 tlsv1.3 tr-encoding trace-ids trace-time
-use-ascii verbose version xattr""".split())
-_CURL_SHORT = dict(zip(
-    "EKCbcdDFPHmoxUQreXYytzTuAwaNqfGgI046jklLMn:ZpJORSisv123BV#h",
-    "cert config continue-at cookie cookie-jar data dump-header form ftp-port header max-time "
-    "output proxy proxy-user quote range referer request speed-limit speed-time telnet-option "
-    "time-cond upload-file user user-agent write-out append buffer disable fail get globoff "
-    "head http1.0 ipv4 ipv6 junk-session-cookies insecure list-only location manual netrc "
-    "next parallel proxytunnel remote-header-name remote-name remote-time show-error "
-    "show-headers silent verbose tlsv1 sslv2 sslv3 use-ascii version progress-bar help"
-    .split()))
+# curl 8.3: `--expand-data '{{v}}'`; the variables' values are not tracked: DYN
+_CURL_VALUE |= {"expand-" + name for name in _CURL_VALUE}
+# The flags acted on, and those that are a prefix of a value option (`--head`/`--header`).
+_CURL_FLAGS = set("""get head help manual version next netrc netrc-optional ssl parallel
+keepalive socks5-gssapi ftp-ssl ftp-ssl-ccc""".split())
+_CURL_SHORT = dict(zip("EKCbcdDFPHmoxUQreXYytzTuAwGIhMVn:", """cert config continue-at cookie
+cookie-jar data dump-header form ftp-port header max-time output proxy proxy-user quote range
+referer request speed-limit speed-time telnet-option time-cond upload-file user user-agent
+write-out get head help manual version netrc next""".split()))
 
 
 @dataclass
 class _CurlOperation:
-    """The options between two `--next`: curl sends each URL with them."""
+    """The options between two `--next`; curl sends each of its URLs with them."""
 
     request: _Request = field(default_factory=_Request)
     data: list[str] = field(default_factory=list)
     json: bool = False
     get: bool = False
     head: bool = False
-    upload_file: str | None = None
+    upload_file: bool = False
     form: list[tuple[str, str]] = field(default_factory=list)
     url_query: list[str] = field(default_factory=list)
 
 
-class _CurlParser:
+class _Curl:
     def __init__(self, read_file: ReadFile, stdin_text: str | None):
         self.read_file, self.stdin_text = read_file, stdin_text
-        self.done: list[_CurlOperation] = []
-        self.op = _CurlOperation()
-        self.variables: dict[str, str] = {}
+        self.operations = [_CurlOperation()]
         self.sends_nothing = False  # --help, --version, --manual
         self.config_depth = 0
 
     def parse(self, args: list[str]) -> list[_Request]:
-        i, options_over = 0, False
-        while i < len(args):
-            arg = args[i]
-            if options_over or not arg.startswith("-") or arg == "-":
-                self.op.request.urls.append(arg)
-            elif arg == "--":
-                options_over = True
-            elif self.option(arg, args[i + 1] if i + 1 < len(args) else None):
-                i += 1
-            i += 1
-        self.done.append(self.op)
-        return [] if self.sends_nothing else [self._build(op) for op in self.done]
+        self._apply_all(args, operands_are_urls=True)
+        return [] if self.sends_nothing else [_curl_request(op) for op in self.operations]
 
-    def option(self, flag: str, nextarg: str | None) -> bool:
-        """Apply one option; True when it consumed `nextarg` as its value."""
-        if flag.startswith("--"):
-            name, eq, inline = flag[2:].partition("=")  # `--request=DELETE`: not curl, but clear
-            expand = name.startswith("expand-")
-            name = _curl_long_name(name.removeprefix("expand-"))
-            if name not in _CURL_VALUE:
+    def _apply_all(self, args: list[str], operands_are_urls: bool) -> None:
+        for name, value in _getopt(args, _CURL_VALUE, _CURL_SHORT, _CURL_FLAGS):
+            if name is None:
+                if operands_are_urls:  # a config line's stray word is ignored by curl
+                    self.operations[-1].request.urls.append(value)
+            elif value is None:
                 self._flag(name)
-                return False
-            value = inline if eq else nextarg
-            if value is not None:
-                self._value(name, self._expand(value) if expand else value)
-            return not eq and nextarg is not None
-        for j, letter in enumerate(flag[1:], start=1):
-            name = _CURL_SHORT.get(letter)
-            if name in _CURL_VALUE:
-                if flag[j + 1:]:  # -XDELETE, -H@file
-                    self._value(name, flag[j + 1:])
-                    return False
-                if nextarg is not None:
-                    self._value(name, nextarg)
-                return nextarg is not None
-            self._flag(name)
-        return False
+            elif name.startswith("expand-"):  # `{{var}}` expands to --variable's value
+                self._option(name.removeprefix("expand-"), re.sub(r"\{\{.*?\}\}", DYN, value))
+            else:
+                self._option(name, value)
 
-    def _flag(self, name: str | None) -> None:
-        op = self.op
+    def _flag(self, name: str) -> None:
+        op = self.operations[-1]
         if name in ("help", "version", "manual"):
             self.sends_nothing = True
-        elif name == "get":
-            op.get = True
-        elif name == "head":
-            op.head = True
+        elif name in ("get", "head"):
+            setattr(op, name, True)
         elif name in ("netrc", "netrc-optional"):
             op.request.credentials.append(("netrc", "file ~/.netrc"))
         elif name == "next":
-            self.done.append(op)
-            self.op = _CurlOperation()
+            self.operations.append(_CurlOperation())
 
-    def _value(self, name: str, value: str) -> None:
-        op, request = self.op, self.op.request
+    def _option(self, name: str, value: str) -> None:
+        op = self.operations[-1]
+        request = op.request
         if name == "request":
             request.method, request.method_how = value, f"-X {value}"
         elif name in ("data", "data-ascii", "data-binary", "json"):
@@ -237,153 +227,98 @@ class _CurlParser:
             key, _, content = value.partition("=")
             op.form.append((key, content if name == "form-string" else self._form(content)))
         elif name == "upload-file":
-            op.upload_file = value
+            op.upload_file = True
         elif name == "header":
-            if value.startswith("@"):
-                lines = (self._file(value[1:]) or "").splitlines()
-                request.headers += [_split_header(line) for line in lines if line.strip()]
-            else:
-                request.headers.append(_split_header(value))
-        elif name in ("user", "oauth2-bearer", "cookie", "cert", "aws-sigv4"):
-            file_cookie = name == "cookie" and "=" not in value
-            request.credentials.append((f"--{name}", f"file {value}" if file_cookie else value))
-        elif name == "netrc-file":
-            request.credentials.append(("netrc", f"file {value}"))
+            lines = (self._file(value[1:]) or "").splitlines() if value[:1] == "@" else [value]
+            request.headers += [_split_header(line) for line in lines if line.strip()]
+        elif name in ("user", "oauth2-bearer", "cookie", "cert", "aws-sigv4", "netrc-file"):
+            from_file = name == "netrc-file" or (name == "cookie" and "=" not in value)
+            request.credentials.append((f"--{name}", f"file {value}" if from_file else value))
         elif name == "url":
             request.urls.append(value)
         elif name == "url-query":
-            op.url_query.append(value[1:] if value.startswith("+") else self._urlencode(value))
+            op.url_query.append(value[1:] if value[:1] == "+" else self._urlencode(value))
         elif name == "config":
             self._config(value)
-        elif name == "variable":
-            self._define(value)
 
     def _file(self, path: str) -> str | None:
         return self.stdin_text if path == "-" else self.read_file(path)
 
     def _data(self, value: str, strip_newlines: bool) -> str:
-        if not value.startswith("@"):
+        """`-d @file` sends the file (without newlines); unreadable parts become DYN."""
+        if value[:1] != "@":
             return value
         text = self._file(value[1:])
         if text is None:
-            self.op.request.unseen.append(value)
+            self.operations[-1].request.unseen.append(value)
             return DYN
-        return text.replace("\r", "").replace("\n", "") if strip_newlines else text
+        return re.sub("[\r\n]", "", text) if strip_newlines else text
 
     def _urlencode(self, value: str) -> str:
-        # curl: `content`, `=content`, `name=content`, `@file`, `name@file`
+        # `content`, `=content`, `name=content`, `@file`, `name@file`
         key, eq, content = value.partition("=")
         if not eq:
             key, at, path = value.partition("@")
-            content = self._data("@" + path, strip_newlines=False) if at else value
-            key = key if at else ""
+            key, content = (key, self._data("@" + path, False)) if at else ("", value)
         encoded = DYN.join(quote_plus(part, safe="") for part in content.split(DYN))
         return f"{key}={encoded}" if key else encoded
 
     def _form(self, content: str) -> str:
-        if content.startswith("@"):  # a file upload: content, not instructions
-            self.op.request.upload = True
+        if content[:1] == "@":  # a file upload: content, not instructions
+            self.operations[-1].request.upload = True
             return self._file(content[1:].split(";")[0]) or DYN
-        if content.startswith("<"):
+        if content[:1] == "<":  # a field's value read from a file
             return self._data("@" + content[1:].split(";")[0], strip_newlines=False)
         return content
 
     def _config(self, path: str) -> None:
         text = self._file(path)
-        if text is None:
-            self.op.request.unseen.append(f"-K {path}")
-            self.op.request.method = self.op.request.method or DYN
-            self.op.request.method_how = self.op.request.method_how or f"-K {path} (unreadable)"
-            return
-        if self.config_depth > 4:
+        request = self.operations[-1].request
+        if text is None:  # it may set anything: the method, the body, the URL
+            request.unseen.append(f"-K {path}")
+            request.method = request.method or DYN
+            request.method_how = request.method_how or f"-K {path}, unreadable"
             return
         self.config_depth += 1
-        for line in text.splitlines():
+        for line in text.splitlines() if self.config_depth < 5 else []:
             option, param = _curl_config_line(line)
             if option:
-                self.option(option if option.startswith("-") else "--" + option, param)
+                option = option if option[:1] == "-" else "--" + option
+                self._apply_all([option] + ([param] if param is not None else []), False)
         self.config_depth -= 1
 
-    def _define(self, spec: str) -> None:
-        if spec.startswith("%"):  # imported from the environment
-            self.variables[spec[1:].split("=")[0]] = DYN
-        elif match := re.match(r"(\w+)([=@])(.*)", spec, re.S):
-            name, how, content = match.groups()
-            self.variables[name] = content if how == "=" else (self._file(content) or DYN)
 
-    def _expand(self, text: str) -> str:
-        def expand(match: re.Match) -> str:
-            value = self.variables.get(match[1], "")
-            for function in filter(None, match[2].split(":")):
-                if function == "trim":
-                    value = value.strip()
-                elif function == "json":
-                    value = json.dumps(value)[1:-1].replace("\\u0000", DYN)
-                elif function == "url":
-                    value = DYN.join(quote(part, safe="") for part in value.split(DYN))
-                elif function == "b64" and DYN not in value:
-                    value = base64.b64encode(value.encode()).decode()
-                else:
-                    value = DYN
-            return value
-
-        return re.sub(r"\{\{(\w+)((?::\w+)*)\}\}", expand, text)
-
-    @staticmethod
-    def _build(op: _CurlOperation) -> _Request:
-        request = op.request
-        body = ("" if op.json else "&").join(op.data) if op.data else None
-        if op.url_query:
-            request.urls = [_add_query(url, "&".join(op.url_query)) for url in request.urls]
-        if op.get and body is not None:
-            request.urls = [_add_query(url, body) for url in request.urls]
-        elif body is not None:
-            request.default_method, request.body = "POST", body
-            request.content_type = "application/json" if op.json else (
-                "application/x-www-form-urlencoded")
-        elif op.form:
-            request.default_method, request.content_type = "POST", "multipart/form-data"
-            request.body = "&".join(f"{k}={quote_plus(v, safe=DYN)}" for k, v in op.form)
-        elif op.upload_file is not None:
-            request.default_method, request.upload = "PUT", True
-        elif op.head:
-            request.default_method = "HEAD"
-        request.content_type = _header(request, "content-type") or request.content_type
-        return request
-
-
-def _curl_long_name(name: str) -> str | None:
-    if name in _CURL_VALUE or name in _CURL_FLAGS:
-        return name
-    if name.startswith("no-") and name[3:] in _CURL_FLAGS:
-        return None
-    # curl before 8.3 accepted any unambiguous prefix (`--data-b`)
-    matches = [known for known in (*_CURL_VALUE, *_CURL_FLAGS) if known.startswith(name)]
-    return matches[0] if len(matches) == 1 else None
+def _curl_request(op: _CurlOperation) -> _Request:
+    request = op.request
+    body = ("" if op.json else "&").join(op.data) if op.data else None  # --json: no `&`
+    queries = op.url_query + ([body] if op.get and body is not None else [])
+    request.urls = [_add_query(url, "&".join(queries)) for url in request.urls]
+    if body is not None and not op.get:
+        request.default_method, request.body = "POST", body
+        request.content_type = "application/json" if op.json else "application/x-www-form-urlencoded"
+    elif op.form:
+        request.default_method, request.content_type = "POST", "multipart/form-data"
+        request.body = "&".join(f"{k}={quote_plus(v, safe=DYN)}" for k, v in op.form)
+    elif op.upload_file:
+        request.default_method, request.upload = "PUT", True
+    elif op.head:
+        request.default_method = "HEAD"
+    return request
 
 
 def _curl_config_line(line: str) -> tuple[str | None, str | None]:
     """`option = "value"`, `option value`, `-X DELETE` (curl's tool_parsecfg.c)."""
     line = line.strip()
-    if not line or line.startswith("#"):
+    if not line or line[0] == "#":
         return None, None
-    dashed = line.startswith("-")
+    dashed = line[0] == "-"
     match = re.match(r"\S+" if dashed else r"[^\s=:]+", line)
-    option, rest = match[0], line[match.end():]
-    rest = rest.lstrip() if dashed else rest.lstrip(" \t=:")
-    if not rest:
-        return option, None
-    if not rest.startswith('"'):
-        return option, rest.split()[0]
-    value, i = [], 1
-    while i < len(rest) and rest[i] != '"':
-        if rest[i] == "\\" and i + 1 < len(rest):
-            i += 1
-            value.append({"t": "\t", "n": "\n", "r": "\r", "v": "\v"}.get(rest[i], rest[i]))
-        else:
-            value.append(rest[i])
-        i += 1
-    return option, "".join(value)
+    rest = line[match.end():].lstrip(" \t" if dashed else " \t=:")
+    if not rest or rest[0] != '"':
+        return match[0], rest.split()[0] if rest else None
+    escapes = {"t": "\t", "n": "\n", "r": "\r", "v": "\v"}
+    quoted = re.match(r'"((?:\\.|[^"\\])*)', rest)[1]
+    return match[0], re.sub(r"\\(.)", lambda m: escapes.get(m[1], m[1]), quoted)
 
 
 # ---------------------------------------------------------------- wget
@@ -415,60 +350,40 @@ def _parse_wget(args: list[str], read_file: ReadFile) -> list[_Request]:
         elif name in ("body-file", "post-file"):
             text = read_file(value)
             request.body = DYN if text is None else text
-            if text is None:
-                request.unseen.append(f"--{name}={value}")
+            request.unseen += [f"--{name}={value}"] if text is None else []
         elif name == "header":
             request.headers.append(_split_header(value))
         elif name in ("user", "password", "http-user", "http-password", "load-cookies"):
             request.credentials.append((f"--{name}", value))
         elif name in ("execute", "config"):  # wgetrc commands: `method = DELETE`
-            lines = [value] if name == "execute" else (read_file(value) or "").splitlines()
-            for line in lines:
+            for line in [value] if name == "execute" else (read_file(value) or "").splitlines():
                 key, eq, setting = line.partition("=")
-                key = key.strip().lower().replace("_", "").replace("-", "")
+                key = re.sub("[-_ ]", "", key.lower())
                 long = next((n for n in _WGET_VALUE if n.replace("-", "") == key), None)
-                if eq and long and long not in ("execute", "config"):
+                if eq and long not in (None, "execute", "config"):
                     apply(long, setting.strip())
         if name.startswith("post-"):
             request.default_method = "POST"
+            request.content_type = "application/x-www-form-urlencoded"
 
-    i, options_over = 0, False
-    while i < len(args):
-        arg, nextarg = args[i], args[i + 1] if i + 1 < len(args) else None
-        i += 1
-        if options_over or not arg.startswith("-") or arg == "-":
-            request.urls.append(arg)
-        elif arg == "--":
-            options_over = True
-        elif arg.startswith("--"):
-            name, eq, inline = arg[2:].partition("=")
-            matches = [n for n in _WGET_VALUE if n.startswith(name)]  # getopt: prefixes
-            name = name if name in _WGET_VALUE else (matches[0] if len(matches) == 1 else "")
-            if name and (eq or nextarg is not None):
-                apply(name, inline if eq else nextarg)
-                i += 0 if eq else 1
-        else:
-            for j, letter in enumerate(arg[1:], start=1):
-                if letter in _WGET_SHORT:
-                    value = arg[j + 1:] or nextarg
-                    if value is not None:
-                        apply(_WGET_SHORT[letter], value)
-                        i += 0 if arg[j + 1:] else 1
-                    break
-    if request.body is not None and "POST" == request.default_method:
-        request.content_type = "application/x-www-form-urlencoded"
-    request.content_type = _header(request, "content-type") or request.content_type
+    for name, value in _getopt(args, _WGET_VALUE, _WGET_SHORT):
+        if name is None:
+            request.urls.append(value)
+        elif value is not None:
+            apply(name, value)
     return [request]
 
 
 # ---------------------------------------------------------------- httpie / xh
-_HTTPIE_VALUE = set("""-a --auth -A --auth-type --session --session-read-only -o --output
--p --print -P --history-print --verify --cert --cert-key --cert-key-pass --proxy --pretty
--s --style --format-options --response-charset --response-mime --timeout --max-redirects
---max-headers --ssl --ciphers --default-scheme --boundary --raw --bearer --http-version
---resolve --interface --unix-socket --generate""".split())
-_HTTPIE_NO_REQUEST = {"--offline", "--curl", "--curl-long", "--help", "--version",
-                      "--manual", "--generate"}
+_HTTPIE_VALUE = set("""auth auth-type session session-read-only output print history-print
+verify cert cert-key cert-key-pass proxy pretty style format-options response-charset
+response-mime timeout max-redirects max-headers ssl ciphers default-scheme boundary raw
+bearer http-version resolve interface unix-socket generate""".split())
+_HTTPIE_FLAGS = set("""form multipart ignore-stdin https offline curl curl-long help version
+manual""".split())
+_HTTPIE_SHORT = {"a": "auth", "A": "auth-type", "o": "output", "p": "print", "s": "style",
+                 "P": "history-print", "f": "form", "I": "ignore-stdin"}
+_HTTPIE_NO_REQUEST = {"offline", "curl", "curl-long", "help", "version", "manual", "generate"}
 _ITEM_SEPARATORS = (":=@", "=@", "==", ":=", "=", "@", ":", ";")  # longest first
 
 
@@ -476,80 +391,53 @@ def _parse_httpie(program: str, args: list[str], read_file: ReadFile,
                   stdin_text: str | None) -> list[_Request]:
     request = _Request(scheme="https" if program in ("https", "xhs") else "http")
     positionals: list[str] = []
-    form = ignore_stdin = False
-    raw: str | None = None
-    i, options_over = 0, False
-    while i < len(args):
-        arg, nextarg = args[i], args[i + 1] if i + 1 < len(args) else None
-        i += 1
-        if options_over or not arg.startswith("-") or arg == "-":
-            positionals.append(arg)
-            continue
-        if arg == "--":
-            options_over = True
-            continue
-        if arg.startswith("--"):
-            name, eq, value = arg.partition("=")
-            flags = {name}
-        else:  # short options, maybe bundled: -fv, -auser:pass, -va user:pass
-            name, eq, value, flags = "", "", "", set()
-            for j, letter in enumerate(arg[1:], start=1):
-                if "-" + letter in _HTTPIE_VALUE:
-                    name, value = "-" + letter, arg[j + 1:]
-                    break
-                flags.add(letter)
-        if name in _HTTPIE_NO_REQUEST:
+    options: dict[str, str | None] = {}
+    for name, value in _getopt(args, _HTTPIE_VALUE, _HTTPIE_SHORT, _HTTPIE_FLAGS):
+        if name is None:
+            positionals.append(value)
+        elif name in _HTTPIE_NO_REQUEST:
             return []
-        form = form or bool(flags & {"f", "--form", "--multipart"})
-        ignore_stdin = ignore_stdin or bool(flags & {"I", "--ignore-stdin"})
-        if "--https" in flags:
-            request.scheme = "https"
-        if name not in _HTTPIE_VALUE:
-            continue
-        if not eq and not value:
-            value, i = nextarg or "", i + 1
-        if name in ("-a", "--auth", "--bearer", "--session"):
-            request.credentials.append((name, value))
-        elif name == "--raw":
-            raw = value
-        elif name == "--default-scheme":
-            request.scheme = value
-
+        else:
+            options[name] = value
+            if name in ("auth", "bearer", "session"):
+                request.credentials.append((f"--{name}", value))
+    if "https" in options:
+        request.scheme = "https"
+    request.scheme = options.get("default-scheme") or request.scheme
+    # `http [METHOD] URL [ITEM...]`: a letters-only first word before more words is a method
     if len(positionals) >= 2 and re.fullmatch(r"[A-Za-z]+|\x00+", positionals[0]):
-        request.method = positionals[0].upper()
-        request.method_how = f"{program} {positionals[0]}"
+        request.method, request.method_how = positionals[0], f"{program} {positionals[0]}"
         positionals = positionals[1:]
     if not positionals:
         return []
     url, items = positionals[0], positionals[1:]
-    if url.startswith(":"):  # `:3000/api` is localhost
+    if url[:1] == ":":  # `:3000/api` is localhost
         url = "localhost" + (url if url[1:2].isdigit() else url[1:])
-    request.urls.append(url)
 
     data: dict[str, object] = {}
     query: list[str] = []
+    raw = options.get("raw")
+    form = "form" in options or "multipart" in options
     for item in items:
         key, separator, value = _split_item(item)
         if separator in (":", ";"):
             request.headers.append((key, value))
         elif separator == "==":
             query.append(f"{key}={quote_plus(value, safe=DYN)}")
-        elif separator in ("=@", ":=@") or (separator == "@" and not key):
-            text = read_file(value)
-            if text is None:
-                request.unseen.append(item)
-            text = DYN if text is None else text
-            if not key:
-                raw = text
-            else:
-                data[key] = _json_or_text(text) if separator == ":=@" else text
-        elif separator == "@":  # a multipart file upload
-            form, request.upload = True, True
-            data[key] = read_file(value) or DYN
         elif separator in ("=", ":="):
             data[key] = _json_or_text(value) if separator == ":=" else value
-    if query:
-        request.urls = [_add_query(url, "&".join(query))]
+        elif separator == "@" and key:  # a multipart file upload
+            form, request.upload = True, True
+            data[key] = read_file(value) or DYN
+        elif separator:  # `=@file`, `:=@file`, and a bare `@file` body
+            text = read_file(value)
+            request.unseen += [item] if text is None else []
+            text = DYN if text is None else text
+            if key:
+                data[key] = _json_or_text(text) if separator == ":=@" else text
+            else:
+                raw = text
+    request.urls.append(_add_query(url, "&".join(query)))
     if raw is not None:
         request.body = raw
     elif data and form:
@@ -557,15 +445,14 @@ def _parse_httpie(program: str, args: list[str], read_file: ReadFile,
         request.content_type = "application/x-www-form-urlencoded"
     elif data:
         request.body, request.content_type = json.dumps(data), "application/json"
-    elif not ignore_stdin and stdin_text is not None:
+    elif "ignore-stdin" not in options and stdin_text is not None:
         request.body = stdin_text
-    elif not ignore_stdin and "graphql" in url.lower():
-        # `cat q.json | http POST .../graphql`: a GraphQL call with no items reads stdin
+    elif "ignore-stdin" not in options and "graphql" in url.lower():
+        # `cat q.json | http .../graphql`: with no items, a GraphQL call reads stdin
         request.body = DYN
         request.unseen.append("stdin")
     if request.body is not None:
         request.default_method = "POST"
-    request.content_type = _header(request, "content-type") or request.content_type
     return [request]
 
 
@@ -578,25 +465,20 @@ def _split_item(item: str) -> tuple[str, str, str]:
             continue
         for separator in _ITEM_SEPARATORS:
             if item.startswith(separator, i):
-                key = re.sub(r"\\(.)", r"\1", item[:i])
-                return key, separator, item[i + len(separator):]
+                return re.sub(r"\\(.)", r"\1", item[:i]), separator, item[i + len(separator):]
         i += 1
     return item, "", ""
 
 
 # ---------------------------------------------------------------- effects
 def _url_effects(request: _Request, url: str) -> list[Effect]:
-    if "://" not in url and not url.startswith(DYN):
+    if "://" not in url and url[:1] != DYN:
         url = f"{request.scheme}://{url}"
-    try:
-        parts = urlsplit(url)
-    except ValueError:  # a malformed [IPv6] host: keep the whole text as the path
-        parts = urlsplit("").__class__("", "", url, "", "")
+    parts = _split_url(url)
     target = _display_url(parts)
     credentials = _credentials(request, parts)
     note = "; credential: " + ", ".join(credentials) if credentials else ""
-    graphql_endpoint = "graphql" in parts.path.lower() or "graphql" in (
-        request.content_type or "").lower()
+    endpoint = "graphql" in parts.path.lower() or "graphql" in (request.content_type or "")
     effects: list[Effect] = []
 
     methods = [(request.method or request.default_method, request.method_how)]
@@ -604,35 +486,33 @@ def _url_effects(request: _Request, url: str) -> list[Effect]:
     for method, how in methods:
         if DYN in method:
             effects.append(Effect("http.unknown-method", target,
-                                  f"method only known at run time ({_show(how)}) {target}" + note))
+                                  f"method only known at run time ({_show(how)}) {target}{note}"))
         elif method.strip().upper() == "DELETE":
-            effects.append(Effect("http.delete", target, f"{_show(how)} {target}" + note))
+            effects.append(Effect("http.delete", target, f"{_show(how)} {target}{note}"))
 
-    for field_name, field_target, text in _graphql_findings(request, parts, graphql_endpoint):
-        if field_name is None:
-            effects.append(Effect("http.graphql-unparseable", target, f"{text} at {target}" + note))
+    for name, field_target, text in _graphql_findings(request, parts, endpoint):
+        if name is None:
+            effects.append(Effect("http.graphql-unparseable", target, f"{text} at {target}{note}"))
         else:
-            effects.append(Effect("http.graphql-destructive", field_target or field_name,
-                                  f"mutation {text} at {target}" + note))
+            effects.append(Effect("http.graphql-destructive", field_target or name,
+                                  f"mutation {text} at {target}{note}"))
 
-    sent = {(method.strip().upper() if DYN not in method else "?") for method, _ in methods}
+    sent = {"?" if DYN in method else method.strip().upper() for method, _ in methods}
     for what in _destructive_endpoints(sent, parts, request):
-        effects.append(Effect("http.destructive-endpoint", target, f"{what}: {target}" + note))
+        effects.append(Effect("http.destructive-endpoint", target, f"{what}: {target}{note}"))
 
-    body = request.body
-    unseen = list(request.unseen) or (["body built at run time"] if body is not None and not
-                                      body.replace(DYN, "").strip() else [])
+    unseen = request.unseen or (["built at run time"] if request.body is not None
+                                and not request.body.replace(DYN, "").strip() else [])
     instructions = not request.upload and re.search(
         r"json|form-urlencoded|graphql|xml", request.content_type or "json", re.I)
-    if unseen and sent & (_MUTATING | {"?"}) and (
-            graphql_endpoint or (credentials and instructions)):
+    if unseen and sent & _MUTATING and (endpoint or (credentials and instructions)):
         effects.append(Effect("http.body-unreadable", target,
                               f"request body cannot be read ({_show(', '.join(unseen))}) "
-                              f"for {target}" + note))
+                              f"for {target}{note}"))
     return effects
 
 
-def _method_overrides(request: _Request, parts) -> list[tuple[str, str]]:
+def _method_overrides(request: _Request, parts: SplitResult) -> list[tuple[str, str]]:
     overrides = [(value, f"{name}: {value}") for name, value in request.headers
                  if name.lower() in _OVERRIDE_HEADERS]
     fields = parse_qsl(parts.query)
@@ -644,7 +524,7 @@ def _method_overrides(request: _Request, parts) -> list[tuple[str, str]]:
     return overrides + [(value, f"_method={value}") for key, value in fields if key == "_method"]
 
 
-def _credentials(request: _Request, parts) -> list[str]:
+def _credentials(request: _Request, parts: SplitResult) -> list[str]:
     found = [(f"{name} header", value) for name, value in request.headers
              if _CRED_HEADER.search(name) and value.strip()]
     found += request.credentials
@@ -652,60 +532,53 @@ def _credentials(request: _Request, parts) -> list[str]:
         found.append(("user:password in URL", parts.netloc.rpartition("@")[0]))
     found += [(f"{key}= in URL", value) for key, value in parse_qsl(parts.query)
               if _CRED_PARAM.search(key)]
-    described = []
-    for where, value in found:
-        origin = value if value.startswith("file ") else (
-            "variable or command output" if DYN in value else "literal")
-        described.append(f"{where} ({_show(origin)})")
-    return described
+    origin = {True: "variable or command output", False: "literal"}
+    return [_show(f"{where} ({value if value.startswith('file ') else origin[DYN in value]})")
+            for where, value in found]
 
 
-def _graphql_findings(request: _Request, parts, endpoint: bool):
-    """(field, target, text) per destructive mutation field; (None, None, why) when the
-    GraphQL the request carries cannot be understood."""
+def _graphql_findings(request: _Request, parts: SplitResult, endpoint: bool) -> list[tuple]:
+    """(field, target, call) per destructive mutation field, (None, None, why) for GraphQL
+    meant for the server that cannot be understood."""
     documents: list[tuple[str, object, bool]] = []  # (text, variables, meant as GraphQL)
-    for key, value in parse_qsl(parts.query):
-        if key == "query":
-            documents.append((value, dict(parse_qsl(parts.query)).get("variables"), endpoint))
+    url_fields = dict(parse_qsl(parts.query))
+    if "query" in url_fields:
+        documents.append((url_fields["query"], url_fields.get("variables"), endpoint))
     body = request.body
     if body is not None and body.replace(DYN, "").strip():
         parsed = _json_or_text(body)
-        if "graphql" in (request.content_type or "").lower():
+        if "graphql" in (request.content_type or ""):
             documents.append((body, None, True))
         elif isinstance(parsed, (dict, list)):
             for operation in parsed if isinstance(parsed, list) else [parsed]:
                 if isinstance(operation, dict) and isinstance(operation.get("query"), str):
                     documents.append((operation["query"], operation.get("variables"), True))
-        elif body.lstrip().startswith(("{", "[")) and (endpoint or '"query"' in body):
+        elif body.lstrip()[:1] in ("{", "[") and (endpoint or '"query"' in body):
             documents.append((body, None, True))  # malformed JSON, or a bare document
         elif "query" in (fields := dict(parse_qsl(body))):
             documents.append((fields["query"], fields.get("variables"), endpoint))
         elif endpoint:
             documents.append((body, None, True))
-    findings = []
-    for text, variables, meant in documents:
-        for finding in _mutation_fields(text, _json_or_text(variables or "{}")):
-            if finding[0] is not None or meant:
-                findings.append(finding)
-    return findings
+    return [finding for text, variables, meant in documents
+            for finding in _mutation_fields(text, _json_or_text(variables or "{}"))
+            if finding[0] is not None or meant]
 
 
 def _mutation_fields(text: str, variables: object) -> list[tuple]:
     if DYN not in text and not _MUTATION_WORD.search(text):
-        return []  # only a `mutation` operation can change anything; skip the import
+        return []  # only a `mutation` operation changes anything; spare the import
     from graphql import GraphQLError, OperationType, parse
     from graphql.language import FieldNode, FragmentDefinitionNode, FragmentSpreadNode
 
     try:
-        document = parse(text.replace(DYN, _PLACEHOLDER), no_location=True)
+        document = parse(text.replace(DYN, _GRAPHQL_DYN), no_location=True)
     except GraphQLError as error:
-        why = "GraphQL built at run time" if DYN in text else f"unparseable GraphQL ({error.message})"
-        return [(None, None, why)]
+        return [(None, None, "GraphQL built at run time" if DYN in text
+                 else f"unparseable GraphQL ({error.message})")]
     fragments = {d.name.value: d for d in document.definitions
                  if isinstance(d, FragmentDefinitionNode)}
-    variables = variables if isinstance(variables, dict) else {}
 
-    def fields(selection_set, seen: frozenset):
+    def fields(selection_set, seen: frozenset) -> Iterator:
         for selection in selection_set.selections:
             if isinstance(selection, FieldNode):
                 yield selection
@@ -713,7 +586,7 @@ def _mutation_fields(text: str, variables: object) -> list[tuple]:
                 name = selection.name.value
                 if name in fragments and name not in seen:
                     yield from fields(fragments[name].selection_set, seen | {name})
-            else:  # inline fragment
+            else:  # an inline fragment
                 yield from fields(selection.selection_set, seen)
 
     findings = []
@@ -721,12 +594,11 @@ def _mutation_fields(text: str, variables: object) -> list[tuple]:
         if getattr(definition, "operation", None) != OperationType.MUTATION:
             continue
         for node in fields(definition.selection_set, frozenset()):
-            name = node.name.value
-            if _PLACEHOLDER in name:
+            if _GRAPHQL_DYN in node.name.value:
                 findings.append((None, None, "GraphQL mutation field built at run time"))
-            elif _destructive_name(name):
-                call = _graphql_call(node)
-                findings.append((name, _graphql_target(node, variables), call))
+            elif _destructive_name(node.name.value):
+                findings.append((node.name.value, _graphql_target(node, variables),
+                                 _graphql_call(node)))
     return findings
 
 
@@ -735,8 +607,7 @@ def _destructive_name(name: str) -> bool:
     if len(words) == 1:  # `deletevolume`, `purgecache`: no case or _ boundaries to split on
         word = words[0]
         words = [v for v in _DESTRUCTIVE_VERBS if word.startswith(v) or (
-            word.endswith(v) and not word.startswith("un"))]
-        words += [c for c in _CACHE_WORDS if c in word]
+            word.endswith(v) and not word.startswith("un"))] + [c for c in _CACHE_WORDS if c in word]
     verbs = _DESTRUCTIVE_VERBS.intersection(words)
     if verbs == {"purge"} and _CACHE_WORDS.intersection(words):
         return False  # a cache purge loses no data
@@ -748,62 +619,59 @@ def _graphql_call(node) -> str:
 
     arguments = ", ".join(f"{a.name.value}: {print_ast(a.value)}" for a in node.arguments or ())
     call = f"{node.name.value}({arguments})" if arguments else node.name.value
-    return _show(call.replace(_PLACEHOLDER, DYN))[:200]
+    return call.replace(_GRAPHQL_DYN, "$?")[:200]
 
 
-def _graphql_target(node, variables: dict) -> str | None:
-    """The id the field acts on: `id`, `<noun>Id`, `name`, another `...Id`, or the first
-    argument, looked up in `variables` when it is `$var`; inside input objects too."""
+def _graphql_target(node, variables: object) -> str | None:
+    """The id the field acts on: argument `id`, `<noun>Id`, `name`, another `...Id`, else
+    the first; a `$var` is looked up in `variables`; input objects are searched too."""
+    variables = variables if isinstance(variables, dict) else {}
     noun = re.sub("|".join(_DESTRUCTIVE_VERBS), "", node.name.value, flags=re.I).strip("_")
+    preferred = ["id", noun.lower() + "id", "name"]
 
     def rank(key: str) -> int:
         key = key.lower().replace("_", "")
-        for i, wanted in enumerate(("id", noun.lower() + "id", "name")):
-            if key == wanted:
-                return i
-        return 3 if key.endswith("id") else 4
+        return preferred.index(key) if key in preferred else 3 if key.endswith("id") else 4
 
     def value(node) -> str | None:
-        kind = node.kind
-        if kind == "variable":
+        if node.kind == "variable":
             found = variables.get(node.name.value)
             return str(found) if isinstance(found, (str, int, float)) else None
-        if kind == "object_value":
+        if node.kind == "object_value":
             return pick({f.name.value: f.value for f in node.fields})
-        if kind == "list_value":
+        if node.kind == "list_value":
             return ", ".join(filter(None, map(value, node.values))) or None
         return str(getattr(node, "value", "")) or None
 
     def pick(arguments: dict) -> str | None:
         for key in sorted(arguments, key=rank):
-            found = value(arguments[key])
-            if found:
-                return _show(found.replace(_PLACEHOLDER, DYN))
+            if found := value(arguments[key]):
+                return _show(found.replace(_GRAPHQL_DYN, DYN))
         return None
 
     return pick({a.name.value: a.value for a in node.arguments or ()})
 
 
-# Documented non-DELETE calls that destroy data: (method, path pattern, what it does,
-# whether the body limits it). Deletes sent as DELETE are already `http.delete`.
+# Documented non-DELETE calls that destroy data: (method, path, what, whether a body can
+# narrow it to a row-level delete). A delete sent as DELETE is already `http.delete`.
+# Checked and left out: Fly Machines stop/suspend and Render suspend (reversible), Stripe
+# and Heroku (their deletions use DELETE), Cloudflare purge_cache (a cache refills).
 _DESTRUCTIVE_ENDPOINTS = [
     ("POST", re.compile(r"/_delete_by_query$"), "Elasticsearch/OpenSearch delete-by-query", True),
-    ("POST", re.compile(r"^(/v[\d.]+)?/(volumes|containers)/prune$"), "Docker Engine prune",
-     False),
+    ("POST", re.compile(r"^(/v[\d.]+)?/(volumes|containers)/prune$"), "Docker Engine prune", False),
     ("POST", re.compile(r"^/v1/[^/]+/destroy/"), "Vault KV v2 permanent destroy", False),
     ("POST", re.compile(r"^/v3(alpha|beta)?/kv/deleterange$"), "etcd delete range", False),
 ]
 
 
-def _destructive_endpoints(methods: set[str], parts, request: _Request) -> list[str]:
+def _destructive_endpoints(methods: set[str], parts: SplitResult, request: _Request) -> list[str]:
     found = []
-    for method, pattern, what, body_limits in _DESTRUCTIVE_ENDPOINTS:
-        if method in methods and pattern.search(parts.path):
-            body, q = request.body or "", dict(parse_qsl(parts.query)).get("q", "*")
-            limited = (body.replace(DYN, "").strip() and "match_all" not in body) or (
-                q.strip() not in ("*", "*:*", DYN))
-            if not (body_limits and limited and not request.unseen):
-                found.append(what)
+    body, q = request.body or "", dict(parse_qsl(parts.query)).get("q", "*")
+    narrowed = not request.unseen and ((body.replace(DYN, "").strip() and "match_all" not in body)
+                                       or q.strip() not in ("*", "*:*", DYN))
+    for method, pattern, what, can_narrow in _DESTRUCTIVE_ENDPOINTS:
+        if method in methods and pattern.search(parts.path) and not (can_narrow and narrowed):
+            found.append(what)
     if "POST" in methods and ("delete", "") in parse_qsl(parts.query, keep_blank_values=True):
         found.append("S3 multi-object delete (POST ?delete)")
     custom = re.search(r":(\w+)$", parts.path)  # Google APIs' custom methods: `...:destroy`
@@ -815,21 +683,19 @@ def _destructive_endpoints(methods: set[str], parts, request: _Request) -> list[
 # ---------------------------------------------------------------- helpers
 def _split_header(header: str) -> tuple[str, str]:
     name, colon, value = header.partition(":")
-    if not colon and name.endswith(";"):  # `X-Empty;` sends an empty header
-        name = name[:-1]
-    return name.strip(), value.strip()
+    return (name if colon else name.rstrip(";")).strip(), value.strip()  # `X-Empty;`
 
 
 def _header(request: _Request, name: str) -> str | None:
     values = [v for n, v in request.headers if n.lower() == name and v]
-    return values[-1] if values else None
+    return values[-1].lower() if values else None
 
 
 def _add_query(url: str, query: str) -> str:
     return f"{url}{'&' if '?' in url else '?'}{query}" if query else url
 
 
-def _json_or_text(text):
+def _json_or_text(text: object) -> object:
     if not isinstance(text, str):
         return text
     try:
@@ -838,7 +704,15 @@ def _json_or_text(text):
         return text
 
 
-def _display_url(parts) -> str:
+def _split_url(url: str) -> SplitResult:
+    try:
+        parts = urlsplit(url.replace(DYN, _URL_DYN))
+    except ValueError:  # a malformed [IPv6] host: keep the text as the path
+        parts = SplitResult("", "", url.replace(DYN, _URL_DYN), "", "")
+    return SplitResult(*(part.replace(_URL_DYN, DYN) for part in parts))
+
+
+def _display_url(parts: SplitResult) -> str:
     netloc = parts.netloc.rpartition("@")[2]
     query = "&".join(p for p in parts.query.split("&")
                      if p and not _CRED_PARAM.search(p.partition("=")[0]))
