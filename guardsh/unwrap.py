@@ -147,6 +147,8 @@ def unwrap(cmd: Command, scan) -> bool:
         return False
     if name == "xargs":
         return _unwrap_xargs(cmd, scan)
+    if name == "parallel":
+        return _unwrap_parallel(cmd, scan)
     if name == "find":
         _unwrap_find(cmd, scan)
         return False
@@ -350,6 +352,36 @@ def _unwrap_xargs(cmd: Command, scan) -> bool:
     else:
         inner = rest + [_NOT_A_COMMAND]
     _emit_inner(replace_with_stdin(cmd, None), scan, inner, "xargs")
+    return True
+
+
+_PARALLEL_VALUES = frozenset("-j --jobs -P -S --sshlogin --sshloginfile -a --arg-file -d --delimiter "
+                             "-I --replace --joblog --results --tmpdir -n --max-args -L --max-lines "
+                             "--timeout --delay --retries --halt --colsep -E --eof".split())
+
+
+def _unwrap_parallel(cmd: Command, scan) -> bool:
+    """GNU parallel: `parallel CMD ::: ARGS` runs CMD once per argument; with
+    no `:::`, the arguments come from stdin."""
+    parsed, i = parse_args(cmd.args, _PARALLEL_VALUES, stop_at_first_positional=True)
+    rest = cmd.args[i:]
+    texts = [w.text for w in rest]
+    cut = next((k for k, t in enumerate(texts) if t in (":::", "::::", ":::+", "::::+")), len(rest))
+    template, sources = rest[:cut], rest[cut:]
+    arguments = [w for w in sources if w.text not in (":::", ":::+")]
+    if not sources or any(w.text.startswith("::::") for w in sources):
+        arguments = [_NOT_A_COMMAND]
+    if not template:
+        return True
+    if len(template) == 1 and " " in template[0].text:  # parallel 'rm -rf {}' ::: a b
+        template = [Word(t, t) for t in _split_words(template[0].text)]
+    replace_str = parsed.value("-I", "--replace") or "{}"
+    if any(replace_str in w.text for w in template):
+        for arg in arguments:
+            _emit_inner(replace_with_stdin(cmd, None), scan,
+                        [Word(w.text.replace(replace_str, arg.text), w.raw) for w in template], "parallel")
+    else:
+        _emit_inner(replace_with_stdin(cmd, None), scan, template + arguments, "parallel")
     return True
 
 

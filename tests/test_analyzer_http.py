@@ -204,6 +204,12 @@ def test_graphql_unparseable(args):
     assert ("http.graphql-unparseable", url) in kinds("curl", [*args, *AUTH])
 
 
+def test_search_api_query_key_is_not_graphql():
+    search = "https://app-dsn.algolia.net/1/indexes/products/query"
+    assert kinds("curl", [search, "-H", f"X-Algolia-API-Key: {DYN}", "-d", f'{{"query": "{DYN}"}}']) == []
+    assert kinds("curl", [search, "-d", '{"query": {"match_all": {}}}']) == []
+
+
 def test_graphql_dynamic_argument_is_still_read():
     found = kinds("curl", graphql(f'mutation {{ volumeDelete(volumeId: "{DYN}") }}'))
     assert found == [("http.graphql-destructive", "$?")]

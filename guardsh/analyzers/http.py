@@ -551,10 +551,13 @@ def _graphql_findings(request: _Request, parts: SplitResult, endpoint: bool) -> 
             documents.append((body, None, True))
         elif isinstance(parsed, (dict, list)):
             for operation in parsed if isinstance(parsed, list) else [parsed]:
-                if isinstance(operation, dict) and isinstance(operation.get("query"), str):
-                    documents.append((operation["query"], operation.get("variables"), True))
+                if isinstance(operation, dict) and isinstance(query := operation.get("query"), str):
+                    # a search API's {"query": "$TERM"} is no GraphQL; one naming mutation is
+                    meant = endpoint or bool(_MUTATION_WORD.search(query))
+                    documents.append((query, operation.get("variables"), meant))
         elif body.lstrip()[:1] in ("{", "[") and (endpoint or '"query"' in body):
-            documents.append((body, None, True))  # malformed JSON, or a bare document
+            # malformed JSON, or a bare document
+            documents.append((body, None, endpoint or bool(_MUTATION_WORD.search(body))))
         elif "query" in (fields := dict(parse_qsl(body))):
             documents.append((fields["query"], fields.get("variables"), endpoint))
         elif endpoint:

@@ -72,11 +72,16 @@ def classify_sql(text: str, dialect: str = "postgres") -> list[Effect]:
     if dialect != "postgres" and dialect not in SQLGLOT_DIALECTS:
         raise ValueError(f"unknown SQL dialect {dialect!r}")
     sql, effects = _strip_client_commands(text, dialect)
+    if dialect == "mysql":  # MySQL runs what `/*! ... */` and `/*!80000 ... */` hold
+        sql = re.sub(r"(?s)/\*!\d*(.*?)\*/", r" \1 ", sql)
     numbers = iter(range(1, 1 << 30))  # distinct placeholders, so `$A = $B` is not `x = x`
     sql = re.sub(f"{DYN}+", lambda _: f"{PLACEHOLDER}{next(numbers)}", sql)
-    if dialect in ("postgres", "cockroach"):
-        return effects + _classify_pg(sql, fallback=dialect == "cockroach")
-    return effects + _classify_sqlglot(sql, SQLGLOT_DIALECTS[dialect])
+    try:
+        if dialect in ("postgres", "cockroach"):
+            return effects + _classify_pg(sql, fallback=dialect == "cockroach")
+        return effects + _classify_sqlglot(sql, SQLGLOT_DIALECTS[dialect])
+    except Exception as error:  # a parse tree shaped as not foreseen: fail closed, never crash
+        return effects + [_effect("sql.unparseable", None, f"{sql} (analyser error: {error!r})")]
 
 
 def _strip_client_commands(text: str, dialect: str) -> tuple[str, list[Effect]]:
@@ -440,8 +445,9 @@ def _sqlglot_walk(node, statement: str, dialect: str) -> list[Effect]:
     if isinstance(node, exp.Alter):
         for action in node.args.get("actions") or []:
             if isinstance(action, exp.Drop) and action.kind == "COLUMN":
-                column = (action.args.get("tables") or [action.this])[0].name
-                effects.append(_effect("sql.alter-drop", _known(f"{names([node.this])}.{column}"), statement))
+                column = next((c.name for c in action.args.get("tables") or [action.this] if c), None)
+                effects.append(_effect("sql.alter-drop", _known(column and f"{names([node.this])}.{column}"),
+                                       statement))
             elif isinstance(action, exp.DropPartition):
                 effects.append(_effect("sql.alter-drop", names([node.this]), statement))
             elif isinstance(action, exp.Delete | exp.Update) and _sqlglot_truth(action.args.get("where")):
