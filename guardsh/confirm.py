@@ -6,7 +6,6 @@ so `yes | guardsh` or an agent echoing "y" confirms nothing."""
 
 from __future__ import annotations
 
-import os
 import secrets
 import signal
 
@@ -44,26 +43,25 @@ def describe(command: str, verdict: Verdict) -> str:
 def ask(command: str, verdict: Verdict, timeout: float = 120.0) -> bool:
     """Ask on /dev/tty; True only when the exact phrase was typed in time."""
     try:
-        tty = open("/dev/tty", "r+b", buffering=0)
+        tty_in = open("/dev/tty", encoding="utf-8", errors="replace")
+        tty_out = open("/dev/tty", "w", encoding="utf-8", errors="replace")
     except OSError as e:
         raise NoTerminal(str(e)) from None
-    with tty:
+    with tty_in, tty_out:
         phrase = phrase_for(verdict)
-        header = ("\nguardsh: this command can destroy something that cannot be brought back.\n"
-                  + describe(command, verdict) + "\n")
-        tty.write(header.encode("utf-8", "replace"))
-        return _prompt(tty, phrase, timeout)
+        _say(tty_out, "\nguardsh: this command can destroy something that cannot be brought back.\n"
+             + describe(command, verdict) + "\n")
+        return _prompt(tty_in, tty_out, phrase, timeout)
 
 
-def _prompt(tty, phrase: str, timeout: float) -> bool:
+def _prompt(tty_in, tty_out, phrase: str, timeout: float) -> bool:
     import asyncio
 
     from prompt_toolkit import PromptSession
     from prompt_toolkit.input import create_input
     from prompt_toolkit.output import create_output
 
-    text_tty = os.fdopen(os.dup(tty.fileno()), "r+", encoding="utf-8", errors="replace")
-    session = PromptSession(input=create_input(stdin=text_tty), output=create_output(stdout=text_tty))
+    session = PromptSession(input=create_input(stdin=tty_in), output=create_output(stdout=tty_out))
     message = f'Type "{phrase}" to run it (anything else refuses): '
 
     async def run() -> str:
@@ -73,16 +71,16 @@ def _prompt(tty, phrase: str, timeout: float) -> bool:
     try:
         answer = asyncio.run(run())
     except (KeyboardInterrupt, EOFError):
-        _say(text_tty, "\nguardsh: cancelled; nothing was run.\n")
+        _say(tty_out, "\nguardsh: cancelled; nothing was run.\n")
         return False
     except asyncio.TimeoutError:
-        _say(text_tty, f"\nguardsh: no answer in {timeout:.0f} s; nothing was run.\n")
+        _say(tty_out, f"\nguardsh: no answer in {timeout:.0f} s; nothing was run.\n")
         return False
     finally:
         signal.signal(signal.SIGTERM, previous)
     if answer.strip() == phrase:
         return True
-    _say(text_tty, "guardsh: that is not the phrase; nothing was run.\n")
+    _say(tty_out, "guardsh: that is not the phrase; nothing was run.\n")
     return False
 
 

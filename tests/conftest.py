@@ -46,3 +46,23 @@ def guardsh_env(home: Path, **extra) -> dict:
                 "XDG_STATE_HOME": str(home / ".local/state"), "XDG_CACHE_HOME": str(home / ".cache")})
     env.update(extra)
     return env
+
+
+def run_guardsh(args: list[str], home: Path, cwd: Path | None = None, input: bytes | None = None,
+                env_extra: dict | None = None, timeout: float = 30):
+    """Run guardsh as an agent does: no controlling terminal (a new session),
+    stdin from a pipe or /dev/null."""
+    import subprocess
+
+    return subprocess.run([GUARDSH, *args], cwd=cwd or home / "project", input=input,
+                          stdin=None if input is not None else subprocess.DEVNULL,
+                          capture_output=True, env=guardsh_env(home, **(env_extra or {})),
+                          start_new_session=True, timeout=timeout)
+
+
+def run_bash(args: list[str], cwd: Path, input: bytes | None = None, env: dict | None = None):
+    import subprocess
+
+    return subprocess.run(["bash", *args], cwd=cwd, input=input,
+                          stdin=None if input is not None else subprocess.DEVNULL,
+                          capture_output=True, env=env, start_new_session=True, timeout=30)

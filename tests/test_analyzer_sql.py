@@ -55,6 +55,11 @@ DESTRUCTIVE_SQL = [
     ("\\! rm -rf /var/lib/postgresql", "postgres", {"sql.unparseable"}),
     ("SELECT 'DROP TABLE ' || tablename FROM pg_tables \\gexec", "postgres", {"sql.unparseable"}),
     ("\\set x `cat /etc/passwd`", "postgres", {"sql.unparseable"}),
+    ("SELECT format('DROP TABLE %I', tablename) FROM pg_tables\n\\gexec", "postgres", {"sql.unparseable"}),
+    ("SELECT 1\n\\g\nDROP TABLE x", "postgres", {"sql.drop-table"}),
+    ("\\x \\\\ DROP TABLE users", "postgres", {"sql.drop-table"}),  # psql: SQL after `\\`
+    ("PREPARE wipe AS DELETE FROM t", "postgres", {"sql.delete-all"}),
+    ("CREATE RULE r AS ON INSERT TO t DO ALSO DELETE FROM audit", "postgres", {"sql.delete-all"}),
     ("COPY t TO PROGRAM 'sh -c x'", "postgres", {"sql.unparseable"}),
     ("DELET FROM users", "postgres", {"sql.unparseable"}),
     ("SELECT 1; selec oops; DROP TABLE x", "postgres", {"sql.unparseable", "sql.drop-table"}),

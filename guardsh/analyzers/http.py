@@ -276,6 +276,7 @@ class _Curl:
         request = self.operations[-1].request
         if text is None:  # it may set anything: the method, the body, the URL
             request.unseen.append(f"-K {path}")
+            request.urls = request.urls or [DYN]
             request.method = request.method or DYN
             request.method_how = request.method_how or f"-K {path}, unreadable"
             return
@@ -295,7 +296,8 @@ def _curl_request(op: _CurlOperation) -> _Request:
     request.urls = [_add_query(url, "&".join(queries)) for url in request.urls]
     if body is not None and not op.get:
         request.default_method, request.body = "POST", body
-        request.content_type = "application/json" if op.json else "application/x-www-form-urlencoded"
+        request.content_type = ("application/json" if op.json
+                                else "application/x-www-form-urlencoded")
     elif op.form:
         request.default_method, request.content_type = "POST", "multipart/form-data"
         request.body = "&".join(f"{k}={quote_plus(v, safe=DYN)}" for k, v in op.form)
@@ -313,6 +315,8 @@ def _curl_config_line(line: str) -> tuple[str | None, str | None]:
         return None, None
     dashed = line[0] == "-"
     match = re.match(r"\S+" if dashed else r"[^\s=:]+", line)
+    if not match:
+        return None, None
     rest = line[match.end():].lstrip(" \t" if dashed else " \t=:")
     if not rest or rest[0] != '"':
         return match[0], rest.split()[0] if rest else None
@@ -445,9 +449,9 @@ def _parse_httpie(program: str, args: list[str], read_file: ReadFile,
         request.content_type = "application/x-www-form-urlencoded"
     elif data:
         request.body, request.content_type = json.dumps(data), "application/json"
-    elif "ignore-stdin" not in options and stdin_text is not None:
+    elif "ignore-stdin" not in options and stdin_text:  # "" is no stdin at all
         request.body = stdin_text
-    elif "ignore-stdin" not in options and "graphql" in url.lower():
+    elif "ignore-stdin" not in options and stdin_text is None and "graphql" in url.lower():
         # `cat q.json | http .../graphql`: with no items, a GraphQL call reads stdin
         request.body = DYN
         request.unseen.append("stdin")
@@ -487,7 +491,7 @@ def _url_effects(request: _Request, url: str) -> list[Effect]:
         if DYN in method:
             effects.append(Effect("http.unknown-method", target,
                                   f"method only known at run time ({_show(how)}) {target}{note}"))
-        elif method.strip().upper() == "DELETE":
+        elif method.strip().upper() == "DELETE" and "http.delete" not in [e.kind for e in effects]:
             effects.append(Effect("http.delete", target, f"{_show(how)} {target}{note}"))
 
     for name, field_target, text in _graphql_findings(request, parts, endpoint):
@@ -501,8 +505,9 @@ def _url_effects(request: _Request, url: str) -> list[Effect]:
     for what in _destructive_endpoints(sent, parts, request):
         effects.append(Effect("http.destructive-endpoint", target, f"{what}: {target}{note}"))
 
-    unseen = request.unseen or (["built at run time"] if request.body is not None
-                                and not request.body.replace(DYN, "").strip() else [])
+    body = request.body or ""
+    unseen = request.unseen or (["built at run time"] if DYN in body
+                                and not body.replace(DYN, "").strip() else [])
     instructions = not request.upload and re.search(
         r"json|form-urlencoded|graphql|xml", request.content_type or "json", re.I)
     if unseen and sent & _MUTATING and (endpoint or (credentials and instructions)):
@@ -552,8 +557,8 @@ def _graphql_findings(request: _Request, parts: SplitResult, endpoint: bool) -> 
         elif isinstance(parsed, (dict, list)):
             for operation in parsed if isinstance(parsed, list) else [parsed]:
                 if isinstance(operation, dict) and isinstance(query := operation.get("query"), str):
-                    # a search API's {"query": "$TERM"} is no GraphQL; one naming mutation is
-                    meant = endpoint or bool(_MUTATION_WORD.search(query))
+                    # a search API's {"query": "$TERM"} is no GraphQL; `mutation`, `{` are
+                    meant = endpoint or "{" in query or bool(_MUTATION_WORD.search(query))
                     documents.append((query, operation.get("variables"), meant))
         elif body.lstrip()[:1] in ("{", "[") and (endpoint or '"query"' in body):
             # malformed JSON, or a bare document
@@ -575,9 +580,9 @@ def _mutation_fields(text: str, variables: object) -> list[tuple]:
 
     try:
         document = parse(text.replace(DYN, _GRAPHQL_DYN), no_location=True)
-    except GraphQLError as error:
+    except (GraphQLError, RecursionError) as error:
         return [(None, None, "GraphQL built at run time" if DYN in text
-                 else f"unparseable GraphQL ({error.message})")]
+                 else f"unparseable GraphQL ({getattr(error, 'message', 'too deep')})")]
     fragments = {d.name.value: d for d in document.definitions
                  if isinstance(d, FragmentDefinitionNode)}
 
@@ -610,7 +615,8 @@ def _destructive_name(name: str) -> bool:
     if len(words) == 1:  # `deletevolume`, `purgecache`: no case or _ boundaries to split on
         word = words[0]
         words = [v for v in _DESTRUCTIVE_VERBS if word.startswith(v) or (
-            word.endswith(v) and not word.startswith("un"))] + [c for c in _CACHE_WORDS if c in word]
+            word.endswith(v) and not word.startswith("un"))]
+        words += [c for c in _CACHE_WORDS if c in word]
     verbs = _DESTRUCTIVE_VERBS.intersection(words)
     if verbs == {"purge"} and _CACHE_WORDS.intersection(words):
         return False  # a cache purge loses no data
@@ -703,7 +709,7 @@ def _json_or_text(text: object) -> object:
         return text
     try:
         return json.loads(text, strict=False)  # strict=False: DYN may sit inside strings
-    except ValueError:
+    except (ValueError, RecursionError):
         return text
 
 

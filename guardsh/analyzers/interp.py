@@ -103,6 +103,7 @@ _PY_SHELL_LINE = {"os.system", "os.popen", "subprocess.getoutput", "subprocess.g
                   "commands.getoutput", "asyncio.create_subprocess_shell"}
 _PY_SUBPROCESS = {"subprocess." + f for f in ("run", "call", "check_call", "check_output", "Popen")}
 _PY_EXEC = re.compile(r"os\.(exec|spawn|posix_spawn)(l|v)?p?(e)?$")  # os.execvp, os.spawnlp, ...
+_PY_HTTP_MODULES = {"requests", "httpx", "aiohttp", "urllib3"}
 _PY_PATH = {"pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath", "os.path.join"}
 _PY_PASSTHROUGH = {"str", "os.fspath", "os.path.expanduser", "os.path.abspath", "os.path.realpath",
                    "os.path.normpath", "textwrap.dedent", "compile", "sqlalchemy.text"}
@@ -151,13 +152,15 @@ class _PythonReader:
             return
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
-                for a in node.names:
-                    self.aliases[a.asname or a.name.split(".")[0]] = a.name if a.asname else a.name.split(".")[0]
+                for a in node.names:  # `import os.path` binds os; `import os.path as p` binds p
+                    top = a.name.split(".")[0]
+                    self.aliases[a.asname or top] = a.name if a.asname else top
             elif isinstance(node, ast.ImportFrom) and node.module:
                 for a in node.names:
                     if a.name == "*":
                         self.star_modules.append(node.module)
-                    self.aliases[a.asname or a.name] = f"{node.module}.{a.name}"
+                    else:
+                        self.aliases[a.asname or a.name] = f"{node.module}.{a.name}"
             elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr)):
                 for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
                     self._bind(target, node.value)  # an AugAssign counts as a second value
@@ -222,7 +225,8 @@ class _PythonReader:
             value = node.value.decode("utf-8", "replace") if isinstance(node.value, bytes) else str(node.value)
             return value.replace(_PY_DYN, DYN)
         if isinstance(node, ast.JoinedStr):
-            return "".join(self.text(v.value if isinstance(v, ast.FormattedValue) else v) for v in node.values)
+            parts = (v.value if isinstance(v, ast.FormattedValue) else v for v in node.values)
+            return "".join(map(self.text, parts))
         if isinstance(node, ast.BinOp):
             left, right = self.text(node.left), self.text(node.right)
             if isinstance(node.op, ast.Add):
@@ -378,7 +382,7 @@ class _PythonReader:
         urls = [self.text(a) for a in args] + ([self.text(kw["url"])] if "url" in kw else [])
         tail = name.rpartition(".")[2]
         if tail == "delete":  # requests.delete, httpx.Client().delete, session.delete('https://...')
-            if name.split(".")[0] in ("requests", "httpx", "aiohttp", "urllib3") or urls and _URL.match(urls[0]):
+            if name.split(".")[0] in _PY_HTTP_MODULES or urls and _URL.match(urls[0]):
                 return urls[0] if urls else DYN
             return None
         if "method" in kw:
@@ -394,8 +398,8 @@ class _PythonReader:
 
 # ---------------------------------------------------------------- other languages, read as tokens
 
-_PH = re.compile(r"\x01(\d+)\x01")  # a literal's place in the skeleton
-_PH_RE = _PH.pattern.replace("(", "").replace(")", "")
+_PH_RE = r"\x01\d+\x01"  # a literal's place in the skeleton
+_PH = re.compile(r"\x01(\d+)\x01")
 
 
 @dataclass
@@ -414,7 +418,8 @@ _SYNTAX = {"node": (("//",), True, "'\"`"), "perl": (("#",), False, "'\"`"), "ru
            "php": (("//", "#"), True, "'\"`"), "awk": (("#",), False, '"')}
 _INTERPOLATION = {  # run-time parts inside interpolating strings
     "node": re.compile(r"\$\{(?:[^{}]|\{[^{}]*\})*\}"),
-    "perl": re.compile(r"[$@](?:\{[^}]*\}|(?:::)?\w+(?:::\w+)*)(?:\[[^\]]*\]|\{[^}]*\}|->[\[{][^\]}]*[\]}])*"),
+    "perl": re.compile(r"[$@](?:\{[^}]*\}|(?:::)?\w+(?:::\w+)*)"  # $x, ${x}, @x, then [i] {k} ->[i]
+                       r"(?:\[[^\]]*\]|\{[^}]*\}|->[\[{][^\]}]*[\]}])*"),
     "ruby": re.compile(r"#\{(?:[^{}]|\{[^{}]*\})*\}|#[@$]\w+"),
     "php": re.compile(r"\{\$(?:[^{}]|\{[^{}]*\})*\}|\$\{[^}]*\}|\$\w+(?:->\w+|\[[^\]]*\])*"),
 }
@@ -429,9 +434,12 @@ _PAIRS = {"(": ")", "[": "]", "{": "}", "<": ">"}
 _ESCAPE = re.compile(r"\\(?:x\{([0-9a-fA-F]+)\}|x([0-9a-fA-F]{1,2})|u\{([0-9a-fA-F]+)\}|u([0-9a-fA-F]{4})"
                      r"|([0-7]{1,3})|(.))", re.S)
 _SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "e": "\x1b", "a": "\a", "f": "\f", "v": "\v", "\n": ""}
-_REGEX_AFTER = re.compile(r"(?:^|[(,=:\[!&|?{};~+*%<>\n-]|\b(?:return|typeof|split|grep|if|unless|and|or|not))\s*$")
-_HOME = (r"os\.homedir\(\)|(?:process|Bun)\.env\.HOME\b|Dir\.home\b|(?:process\.env|ENV|\$_SERVER|\$_ENV|ENVIRON)"
-         r"\s*\[\s*{S}\s*\]|\$ENV\{\s*(?:HOME|{S})\s*\}|(?:getenv|Deno\.env\.get)\s*\(\s*{S}\s*\)")
+# A '/' after these starts a regex literal, not a division.
+_REGEX_AFTER = re.compile(r"(?:^|[(,=:\[!&|?{};~+*%<>\n-]|\b(?:return|typeof|split|grep|if|unless|and|or|not))"
+                          r"\s*$")
+_HOME = (r"os\.homedir\(\)|(?:process|Bun)\.env\.HOME\b|Dir\.home\b"
+         r"|(?:process\.env|ENV|\$_SERVER|\$_ENV|ENVIRON)\s*\[\s*{S}\s*\]|\$ENV\{\s*(?:HOME|{S})\s*\}"
+         r"|(?:getenv|Deno\.env\.get)\s*\(\s*{S}\s*\)")  # {S}: the string 'HOME'
 _HOME_IN_TEXT = re.compile(_HOME.replace("{S}", r"""['"]HOME['"]"""))
 _HOME_IN_SKELETON = re.compile(_HOME.replace("{S}", _PH_RE))
 
@@ -441,7 +449,8 @@ def _interpolated(expression: str) -> str:
     return "~" if _HOME_IN_TEXT.fullmatch(inner.group(1) if inner else expression) else DYN
 
 
-def _read_quoted(family: str, code: str, i: int, close: str, interpolates: bool, opener: str = "") -> tuple[str, int]:
+def _read_quoted(family: str, code: str, i: int, close: str, interpolates: bool,
+                 opener: str = "") -> tuple[str, int]:
     """The value of the string whose body starts at i, and the index after its closing quote."""
     parts, depth = [], 0
     interpolation = _INTERPOLATION.get(family) if interpolates else None
@@ -522,7 +531,8 @@ def _tokenize(family: str, code: str) -> tuple[str, list[_Literal]]:
             kind = ("template" if family == "node" else "shell") if c == "`" else "str"
             value, end = _read_quoted(family, code, i + 1, c, c != "'" and (family != "node" or c == "`"))
             i = emit(value, i, end, kind)
-        elif c == "/" and family != "php" and _REGEX_AFTER.search("".join(out[-20:])) and (end := _regex_end(code, i)):
+        elif c == "/" and family != "php" and _REGEX_AFTER.search("".join(out[-20:])) and (
+                end := _regex_end(code, i)):
             i = emit("", i, end, "regex")
         else:
             out.append(c)
@@ -558,8 +568,8 @@ _HTTP_METHOD = re.compile(  # {method: 'DELETE'}, open('DELETE', url), HTTP::Req
 _CHILD_PROCESS = r"(?:(?<![\w$.])|(?:child_process|childProcess|cp|require\(" + _PH_RE + r"\))\s*\.\s*)"
 _PERL, _PHP = r"(?<![\w$@%&>:-])", r"(?<![\w$>:])"  # a function, not a method or variable
 _RULES = [(families.split(), re.compile(callee + r"(?![\w$])"), action) for families, callee, action in [
-    ("node", r"\b(?:rimraf(?:\.sync|Sync)?|deleteSync|(?:fs|fse|fsExtra)\.(?:remove|removeSync|emptyDir|emptyDirSync))",
-     "tree"),
+    ("node", r"\b(?:rimraf(?:\.sync|Sync)?|deleteSync"
+             r"|(?:fs|fse|fsExtra)\.(?:remove|removeSync|emptyDir|emptyDirSync))", "tree"),
     ("node", r"(?<![\w$])(?:rmSync|rmdirSync|rmdir|rm|Deno\.removeSync|Deno\.remove)", "tree-if-recursive"),
     ("node", r"(?<![\w$])(?:unlinkSync|unlink)", "file"),
     ("node", r"(?<![\w$])(?:truncateSync|truncate|ftruncateSync)", "truncate"),
@@ -581,8 +591,8 @@ _RULES = [(families.split(), re.compile(callee + r"(?![\w$])"), action) for fami
     ("ruby", r"\bFileUtils\s*(?:\.|::)\s*(?:rm_rf|rm_r|remove_dir|remove_entry_secure|remove_entry|rmtree)"
              r"|(?<![\w.:])(?:rm_rf|rm_r)", "tree"),
     ("ruby", r"\.\s*rmtree", "receiver-tree"),
-    ("ruby", r"\b(?:File|FileUtils|Dir)\s*(?:\.|::)\s*(?:delete|unlink|rm_f|rm|remove_file|remove|rmdir|safe_unlink)",
-     "file"),
+    ("ruby", r"\b(?:File|FileUtils|Dir)\s*(?:\.|::)\s*"
+             r"(?:delete|unlink|rm_f|rm|remove_file|remove|rmdir|safe_unlink)", "file"),
     ("ruby", r"\bFile\s*\.\s*truncate", "truncate"),
     ("ruby", r"\bFile\s*\.\s*(?:write|binwrite)", "truncate-if-empty"),
     ("ruby", r"\bFile\s*\.\s*open", "open-write"),
@@ -619,10 +629,10 @@ class _TokenReader:
         if DYN in self.skel:
             self.findings.add("code.dynamic-eval", None, f"{self.family} code built at run time")
         for n, lit in enumerate(self.lits):
-            before = self.skel[:self.skel.find(f"\x01{n}\x01")]
-            if lit.kind == "shell" or lit.kind == "template" and re.search(r"(?<![\w$])\$\s*$", before):
+            tag = lit.kind == "template" and re.search(rf"(?:(?<![\w$])\$|\bsql)\s*\x01{n}\x01", self.skel)
+            if lit.kind == "shell" or tag and tag.group().startswith("$"):
                 self.findings.command(lit.value, lit.source)  # backticks, qx{}, %x(), Bun's $`...`
-            elif lit.kind == "template" and re.search(r"\bsql\s*$", before):  # postgres.js, Bun.sql
+            elif tag:  # sql`...` of postgres.js and Bun.sql
                 self.findings.sql(lit.value)
         for families, pattern, action in _RULES:
             for m in pattern.finditer(self.skel) if self.family in families else ():
@@ -649,7 +659,8 @@ class _TokenReader:
 
     def _awk_pipes(self) -> None:
         """print x | "cmd" and "cmd" | getline run cmd with sh; print x | "sh" runs x."""
-        for m in re.finditer(r"\b(?:print|printf)\b([^;|}\n>]*)(\|(?!\|)|>(?!>))\s*(" + _PH_RE + r"|[\w$]+)", self.skel):
+        printing = r"\b(?:print|printf)\b([^;|}\n>]*)(\|(?!\|)|>(?!>))\s*(" + _PH_RE + r"|[\w$]+)"
+        for m in re.finditer(printing, self.skel):
             printed, operator, destination = m.group(1).strip(), m.group(2), self._value(m.group(3))
             detail = self._restore(m.group())
             if operator == ">":
@@ -728,11 +739,12 @@ class _TokenReader:
         if action == "tree-if-recursive":
             action = "tree" if re.search(r"""['"]?recursive['"]?\s*:\s*(?:true|!0|1)""", detail) else "file"
         if action in _DELETE_KINDS:  # in node and php the arguments after the path are options
-            for target in self._items(args[:1] if self.family in ("node", "php") else args, path=True)[0] or [DYN]:
-                add(_DELETE_KINDS[action], target, detail)  # perl's bare `unlink;` deletes $_
+            paths = args[:1] if self.family in ("node", "php") else args
+            for target in self._items(paths, path=True)[0] or [DYN]:  # perl's bare `unlink;` deletes $_
+                add(_DELETE_KINDS[action], target, detail)
         elif action == "receiver-tree":  # Pathname.new("x").rmtree, path("x")->remove_tree
-            built = re.search(r"(?:Pathname(?:\.new)?|path)\s*\(\s*\x01(\d+)\x01\s*\)\s*(?:\.|->)\s*$",
-                              self.skel[:m.start() + m.group().find(".") + m.group().find("->") + 2])
+            built = re.search(r"(?:Pathname(?:\.new)?|path)\s*\(\s*\x01(\d+)\x01\s*\)\s*$",
+                              self.skel[:m.start()])
             add("code.delete-tree", self.lits[int(built.group(1))].value if built else DYN, detail)
         elif action == "truncate-if-empty" and len(args) > 1 and self._value(args[1]) == "":
             add("code.truncate-file", self._value(args[0], path=True), detail)
@@ -759,7 +771,7 @@ class _TokenReader:
                 add("code.dynamic-eval", None, detail)
             if DYN not in code:
                 _analyze(self.family, code, self.findings, self.depth + 1)
-        elif action == "dynamic-import" and args and not _PH.fullmatch(args[0]):  # require('child' + '_process')
+        elif action == "dynamic-import" and args and not _PH.fullmatch(args[0]):  # require('child_' + x)
             add("code.dynamic-eval", None, detail)
         elif action == "http-delete":
             url = self._value(args[0]) if args else DYN

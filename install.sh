@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Install guardsh into its own virtual environment and link it into ~/.local/bin.
+#   ./install.sh         install or upgrade (safe to re-run)
+#   ./install.sh --dev   make ./.venv with guardsh (editable) and the test tools
+# PYTHON=python3.12 ./install.sh picks the interpreter; GUARDSH_HOME and
+# GUARDSH_BIN move the venv (default ~/.local/share/guardsh) and the links.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+python="${PYTHON:-python3}"
+
+if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null; then
+    echo "guardsh needs Python 3.10 or newer; $python is $("$python" --version 2>&1 || echo missing)." >&2
+    echo "Set PYTHON=/path/to/python3.x and run again." >&2
+    exit 1
+fi
+
+make_venv() {  # make_venv DIR: create (or reuse) a venv with an up-to-date pip
+    "$python" -m venv "$1"
+    "$1/bin/python" -m pip install --quiet --upgrade pip
+}
+
+if [ "${1:-}" = "--dev" ]; then
+    make_venv "$here/.venv"
+    "$here/.venv/bin/python" -m pip install --quiet -e "$here[test]"
+    echo "Development environment ready in $here/.venv"
+    echo "Run the tests with: .venv/bin/python -m pytest"
+    exit 0
+fi
+
+prefix="${GUARDSH_HOME:-$HOME/.local/share/guardsh}"
+bindir="${GUARDSH_BIN:-$HOME/.local/bin}"
+make_venv "$prefix/venv"
+"$prefix/venv/bin/python" -m pip install --quiet "$here"
+# Same version number on a re-run: force the new code in, keep the dependencies.
+"$prefix/venv/bin/python" -m pip install --quiet --force-reinstall --no-deps "$here"
+mkdir -p "$bindir"
+ln -sfn "$prefix/venv/bin/guardsh" "$bindir/guardsh"
+# Claude Code only accepts a shell whose path contains "bash" or "zsh".
+ln -sfn "$prefix/venv/bin/guardsh" "$bindir/guardsh-bash"
+"$bindir/guardsh" rules check
+
+cat <<MSG
+
+guardsh is installed: $bindir/guardsh (and $bindir/guardsh-bash)
+$(case ":$PATH:" in *":$bindir:"*) ;; *) echo "Add $bindir to your PATH.";; esac)
+Make it your agent's shell:
+  Claude Code:  in ~/.claude/settings.json add  "env": {"CLAUDE_CODE_SHELL": "$bindir/guardsh-bash"}
+  Any tool:     use "$bindir/guardsh -c CMD" wherever it runs "bash -c CMD".
+  Codex and Cursor: see "Set it as your agent's shell" in the README.
+Try it:  guardsh -c 'rm -rf ~'    (refused: no terminal needed to see why)
+MSG

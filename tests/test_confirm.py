@@ -1,0 +1,116 @@
+"""The typed confirmation, on a real pseudo-terminal (pexpect): the human
+must type the phrase; anything else, Ctrl-C or silence refuses."""
+
+from __future__ import annotations
+
+import pexpect
+import pytest
+
+from conftest import GUARDSH, guardsh_env
+
+PROMPT = r'Type "([^"]+)" to run it'
+
+
+def spawn(args, home, timeout=15, **env):
+    return pexpect.spawn(GUARDSH, args, cwd=str(home / "project"), env=guardsh_env(home, **env),
+                         timeout=timeout, encoding="utf-8")
+
+
+@pytest.fixture
+def data_dir(project):
+    d = project / "data"
+    d.mkdir()
+    (d / "rows.csv").write_text("1,2,3\n")
+    return d
+
+
+def test_right_phrase_runs_the_command(isolated_home, data_dir):
+    child = spawn(["-c", "rm -rf data && echo removed"], isolated_home)
+    child.expect(PROMPT)
+    phrase = child.match.group(1)
+    assert phrase == "data", "the phrase names what will be destroyed"
+    child.sendline(phrase)
+    child.expect("removed")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert not data_dir.exists()
+
+
+def test_wrong_phrase_runs_nothing(isolated_home, data_dir):
+    child = spawn(["-c", "rm -rf data"], isolated_home)
+    child.expect(PROMPT)
+    child.sendline("y")
+    child.expect("not the phrase")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 126
+    assert (data_dir / "rows.csv").exists()
+
+
+def test_prompt_shows_rule_reason_match_and_alternative(isolated_home, data_dir):
+    child = spawn(["-c", "rm -rf data"], isolated_home)
+    child.expect(PROMPT)
+    shown = child.before
+    assert "fs.rm-recursive" in shown and "Recursively deletes" in shown
+    assert "matched: rm -rf data" in shown and "safer:" in shown
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 126
+    assert data_dir.exists()
+
+
+def test_ctrl_d_refuses(isolated_home, data_dir):
+    child = spawn(["-c", "rm -rf data"], isolated_home)
+    child.expect(PROMPT)
+    child.sendcontrol("d")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 126 and data_dir.exists()
+
+
+def test_timeout_refuses(isolated_home, data_dir):
+    rules = isolated_home / ".config/guardsh/rules.toml"
+    rules.parent.mkdir(parents=True, exist_ok=True)
+    rules.write_text("[settings]\nconfirm_timeout = 1\n")
+    child = spawn(["-c", "rm -rf data"], isolated_home)
+    child.expect(PROMPT)
+    child.expect("no answer in 1 s")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 126 and data_dir.exists()
+
+
+def test_phrase_is_random_when_no_target_is_known(isolated_home):
+    child = spawn(["-c", "git push --force"], isolated_home)
+    child.expect(PROMPT)
+    phrase = child.match.group(1)
+    assert phrase not in ("y", "yes") and "-" in phrase
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+
+
+def test_stdin_is_never_read_as_the_answer(isolated_home, data_dir, tmp_path):
+    """The agent owns stdin: a phrase piped there must not confirm."""
+    answer = tmp_path / "answer"
+    answer.write_text("data\n")
+    child = pexpect.spawn("bash", ["-c", f"{GUARDSH} -c 'rm -rf data' < {answer}"],
+                          cwd=str(isolated_home / "project"), env=guardsh_env(isolated_home),
+                          timeout=15, encoding="utf-8")
+    child.expect(PROMPT)
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert data_dir.exists()
+
+
+def test_deny_rule_refuses_without_a_prompt(isolated_home, data_dir):
+    rules = isolated_home / ".config/guardsh/rules.toml"
+    rules.parent.mkdir(parents=True, exist_ok=True)
+    rules.write_text('[actions]\n"fs.rm-recursive" = "deny"\n')
+    child = spawn(["-c", "rm -rf data"], isolated_home)
+    child.expect("denies it outright")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 126 and data_dir.exists()
