@@ -167,8 +167,9 @@ def parse_file(path: str, text: str, *, user: bool) -> RuleFile:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         m = re.search(r"\(at line (\d+), column (\d+)\)", str(e))
-        line = m.group(1) if m else "1"
+        line = m.group(1) if m else str(max(1, len(text.splitlines())))
         msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(e))
+        msg = msg.replace(" (at end of document)", " at the end of the file")
         raise ConfigError([f"{path}:{line}: TOML syntax: {msg}"]) from None
     lines = _Lines(text)
     problems: list[str] = []

@@ -123,9 +123,10 @@ def _py_decode(qualname: str, text: str, codec: str) -> str:
     try:
         if module == "bytes":
             data = bytes.fromhex(text)
-        else:  # codecs.decode(s, 'rot13') takes text; everything else takes bytes
-            data = getattr(importlib.import_module(module), name)(
-                *((text, codec) if "rot" in codec else (text.encode(), codec) if codec else (text.encode(),)))
+        elif module == "codecs":  # rot13 works on text, the other codecs on bytes
+            data = importlib.import_module("codecs").decode(text if "rot" in codec else text.encode(), codec)
+        else:
+            data = getattr(importlib.import_module(module), name)(text.encode())
     except (ValueError, TypeError, LookupError):
         return DYN
     return data.decode("utf-8", "replace") if isinstance(data, bytes) else data
@@ -142,6 +143,7 @@ class _PythonReader:
         self.star_modules: list[str] = []
         self.resolving: set[str] = set()  # guards against x = x + '...'
         self.decoded = False  # set when text() passes through a base64/hex decoder
+        self.budget = 50_000  # text() steps; `b = a + a; c = b + b; ...` must not take forever
 
     def read(self) -> None:
         ast = self.ast
@@ -221,6 +223,9 @@ class _PythonReader:
     def text(self, node) -> str:
         """The string `node` evaluates to, with DYN for what is only known at run time."""
         ast = self.ast
+        self.budget -= 1
+        if self.budget < 0:
+            return DYN
         if isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes, int, float)):
             value = node.value.decode("utf-8", "replace") if isinstance(node.value, bytes) else str(node.value)
             return value.replace(_PY_DYN, DYN)
@@ -303,7 +308,10 @@ class _PythonReader:
             return self._resolve(node.id, self.argv, None)
         if isinstance(node, ast.Call) and self.qualname(node.func) == "shlex.split" and node.args:
             line = self.text(node.args[0])
-            return None if DYN in line else shlex.split(line)
+            try:
+                return None if DYN in line else shlex.split(line)
+            except ValueError:  # unbalanced quotes
+                return None
         return None
 
     def _run(self, node, detail: str, shell: bool) -> None:
