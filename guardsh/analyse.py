@@ -5,7 +5,11 @@ what it cannot know as effects the rules treat as dangerous."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
+import re
+import shlex
 import time
 
 from . import shellparse, targets
@@ -36,6 +40,7 @@ class Scan:
         self.home = home or shellparse.home_dir()
         self.vars: dict[str, str] = {}
         self.functions: dict = {}
+        self.aliases: dict[str, str] = {}
         self.pending_redirects: list = []
         self.commands: list[Command] = []
         self.written: set[str] = set()  # files the line writes before it may read them
@@ -88,6 +93,9 @@ class Scan:
         if cmd.name in self.functions and cmd.name not in self.calls:
             self._call_function(cmd)
             return
+        if cmd.argv and cmd.argv[0].text in self.aliases and cmd.argv[0].text not in self.calls:
+            self._expand_alias(cmd)
+            return
         if unwrap(cmd, self) and not cmd.effects:
             return
         self._track_cd(cmd)
@@ -104,6 +112,19 @@ class Scan:
         self.calls.append(cmd.name)
         try:
             shellparse.Walker(self, cmd.via + (f"{cmd.name}()",)).walk(self.functions[cmd.name])
+        finally:
+            self.calls.pop()
+
+    def _expand_alias(self, cmd: Command) -> None:
+        name = cmd.argv[0].text
+        line = self.aliases[name] + " " + " ".join(shlex.quote(w.text) for w in cmd.args)
+        if DYN in line:
+            cmd.effects.append(Effect("shell.dynamic-command", target=name, detail=cmd.display()))
+            self.commands.append(cmd)
+            return
+        self.calls.append(name)
+        try:
+            self.parse(line, cmd.via + (f"alias {name}",))
         finally:
             self.calls.pop()
 
@@ -213,23 +234,43 @@ class Scan:
             return stdin.text
         if stdin.kind == "file":
             return self.read_file(stdin.path.text) if stdin.path and not stdin.path.dynamic else None
-        source = stdin.source
-        if source is None:
-            return None
-        args = [w.text for w in source.args]
+        return self.output_of(stdin.source) if stdin.source is not None else None
+
+    def output_of(self, cmd: Command) -> str | None:
+        """What a command prints, for the few that are pure functions of
+        their arguments and input (echo, printf, cat, base64 -d, xxd -r)."""
+        args = [w.text for w in cmd.args]
         if any(DYN in a for a in args):
             return None
-        if source.name == "echo":
-            while args and args[0] in ("-n", "-e", "-E", "-ne", "-en"):
+        name = cmd.name
+        if name == "echo":
+            newline, escapes = "\n", False
+            while args and re.fullmatch(r"-[neE]+", args[0]):
+                newline = "" if "n" in args[0] else newline
+                escapes = "e" in args[0] or escapes
                 args = args[1:]
-            return " ".join(args) + "\n"
-        if source.name == "printf" and args:
-            return args[0].replace("%s", " ".join(args[1:])).replace("\\n", "\n")
-        if source.name == "cat":
-            if not args:
-                return self.stdin_text(source.stdin)
-            parts = [self.read_file(a) for a in args if not a.startswith("-")]
+            text = " ".join(args)
+            return (_ansi_escapes(text) if escapes else text) + newline
+        if name == "printf" and args:
+            return _printf(args[0], args[1:])
+        if name == "cat":
+            files = [a for a in args if not a.startswith("-") or a == "-"]
+            if not files:
+                return self.stdin_text(cmd.stdin)
+            parts = [self.stdin_text(cmd.stdin) if f == "-" else self.read_file(f) for f in files]
             return None if any(p is None for p in parts) else "".join(parts)
+        if name == "base64" and {"-d", "--decode", "-D"} & set(args):
+            data = self.stdin_text(cmd.stdin)
+            try:
+                return None if data is None else base64.b64decode("".join(data.split())).decode("utf-8", "replace")
+            except (binascii.Error, ValueError):
+                return None
+        if name == "xxd" and "-r" in args and "-p" in args:
+            data = self.stdin_text(cmd.stdin)
+            try:
+                return None if data is None else bytes.fromhex("".join(data.split())).decode("utf-8", "replace")
+            except ValueError:
+                return None
         return None
 
     def read_file(self, path: str) -> str | None:
@@ -277,6 +318,25 @@ class Scan:
         if os.path.isabs(path):
             return os.path.normpath(path)
         return os.path.normpath(os.path.join(self.cwd or self.project or "/", path))
+
+
+def _ansi_escapes(text: str) -> str:
+    return text.encode("latin-1", "backslashreplace").decode("unicode_escape", "replace")
+
+
+def _printf(fmt: str, args: list[str]) -> str:
+    """printf's output for %s/%b/%d formats; enough to read a built command."""
+    fmt = _ansi_escapes(fmt)
+    slots = len(re.findall(r"%[-0-9.]*[sbdqc]", fmt))
+    if not slots:
+        return fmt
+    out, rest = [], list(args) or [""]
+    while rest:
+        chunk, rest = rest[:slots], rest[slots:]
+        chunk += [""] * (slots - len(chunk))
+        it = iter(chunk)
+        out.append(re.sub(r"%[-0-9.]*[sbdqc]", lambda m: next(it), fmt.replace("%%", "\x01")).replace("\x01", "%"))
+    return "".join(out)
 
 
 def _is_dotfile(path: str, home: str) -> bool:

@@ -368,9 +368,13 @@ class Walker:
                 parts.append(DYN)
             return False
         if t in ("command_substitution", "process_substitution"):
-            for c in node.named_children:
-                self.walk(c)
-            parts.append(DYN)
+            statements = [c for c in node.named_children if c.type != "comment"]
+            last = None
+            for c in statements:
+                last = self.walk(c)
+            # $(echo x | base64 -d) is known now: use what it prints.
+            output = self.scan.output_of(last) if t == "command_substitution" and len(statements) == 1 and last else None
+            parts.append(output.rstrip("\n") if output is not None and DYN not in output else DYN)
             return False
         if t == "arithmetic_expansion":
             for c in node.named_children:

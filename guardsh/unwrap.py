@@ -325,14 +325,11 @@ def _unwrap_string_builtin(cmd: Command, scan, name: str) -> bool:
             else:
                 scan.parse(cmd.args[0].text, cmd.via + ("trap",))
         return False
-    # alias NAME='VALUE': judge the value as if it ran.
+    # alias NAME='VALUE': remembered, and judged where NAME is used.
     for w in cmd.args:
-        _, eq, value = w.text.partition("=")
-        if eq and value:
-            if DYN in value:
-                cmd.effects.append(Effect("shell.eval-dynamic", detail=f"alias {w}"))
-            else:
-                scan.parse(value, cmd.via + ("alias",))
+        name_, eq, value = w.text.partition("=")
+        if eq and name_ and not name_.startswith("-"):
+            scan.aliases[name_] = value
     return False
 
 

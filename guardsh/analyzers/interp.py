@@ -143,7 +143,8 @@ class _PythonReader:
         self.star_modules: list[str] = []
         self.resolving: set[str] = set()  # guards against x = x + '...'
         self.decoded = False  # set when text() passes through a base64/hex decoder
-        self.budget = 50_000  # text() steps; `b = a + a; c = b + b; ...` must not take forever
+        self.budget = 0  # text() steps left for this call: `b = a + a; c = b + b; ...` must end soon
+        self.lines = re.split(r"\r\n|\r|\n", self.code)
 
     def read(self) -> None:
         ast = self.ast
@@ -332,7 +333,8 @@ class _PythonReader:
         first = args[0] if args else None
         receiver = node.func.value if isinstance(node.func, ast.Attribute) else None
         attr = node.func.attr if receiver is not None else ""
-        detail = (ast.get_source_segment(self.code, node) or name).replace(_PY_DYN, "$?")
+        self.budget = 5000
+        detail = self._source(node)
         path = self.text(first) if first is not None else DYN
         if name in ("eval", "exec", "builtins.eval", "builtins.exec") and first is not None:
             self.decoded = False
@@ -384,6 +386,12 @@ class _PythonReader:
                 args) > 1 and DYN in self.text(args[1]) and (self.qualname(first) or "").split(".")[0] in (
                 "os", "shutil", "subprocess", "builtins", "pty"):
             add("code.dynamic-eval", None, detail)
+
+    def _source(self, node) -> str:
+        """The call as written, its first line only (ast's offsets count UTF-8 bytes)."""
+        line = self.lines[node.lineno - 1].encode()
+        end = node.end_col_offset if node.end_lineno == node.lineno else len(line)
+        return line[node.col_offset:end].decode("utf-8", "replace").replace(_PY_DYN, "$?")
 
     def _http_delete_url(self, name: str, args, kw) -> str | None:
         """The URL of the HTTP DELETE request this call makes; None if it makes none."""
