@@ -171,7 +171,7 @@ class Scan:
         elif self._reads(cmd, target.text, own_args=cmd.name != "tee"):
             cmd.effects.append(Effect("fs.clobber-same-file", target=target.text,
                                       detail=f"reads and overwrites {shown}"))
-        elif kind in ("system", "root") or (kind == "home" and _is_dotfile(target.text, self.home)):
+        elif kind in ("system", "root") or (kind == "home" and _is_protected_home_file(target.text, self.home)):
             cmd.effects.append(Effect("fs.overwrite-outside", target=target.text, detail=f"> {shown}"))
 
     @staticmethod
@@ -339,9 +339,21 @@ def _printf(fmt: str, args: list[str]) -> str:
     return "".join(out)
 
 
-def _is_dotfile(path: str, home: str) -> bool:
+# Files in the home directory whose contents are configuration or
+# credentials: overwriting one (rather than appending) loses it.
+PROTECTED_HOME_FILES = (".ssh/*", ".gnupg/*", ".aws/*", ".kube/config", ".docker/config.json",
+                        ".netrc", ".pgpass", ".my.cnf", ".bashrc", ".bash_profile", ".bash_login",
+                        ".profile", ".zshrc", ".zprofile", ".zshenv", ".gitconfig", ".npmrc",
+                        ".pypirc", ".config/gh/*", ".config/railway/*", ".config/gcloud/*",
+                        ".config/guardsh/*", ".local/state/guardsh/*", ".claude/settings*.json",
+                        ".cursor/hooks.json", ".codex/config.toml", "crontab")
+
+
+def _is_protected_home_file(path: str, home: str) -> bool:
+    import fnmatch
+
     rel = os.path.relpath(path, home) if os.path.isabs(path) else path
-    return rel.startswith(".") and not rel.startswith("..")
+    return any(fnmatch.fnmatch(rel, pattern) for pattern in PROTECTED_HOME_FILES)
 
 
 def _strip_version(name: str) -> str:

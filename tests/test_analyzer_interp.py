@@ -96,6 +96,8 @@ DESTRUCTIVE = [
     ("perl", "use File::Path; File::Path::rmtree(\"$ENV{HOME}/src\")", [("code.delete-tree", "~/src")], []),
     ("perl", 'open(my $fh, ">", "app.db")', [("code.truncate-file", "app.db")], []),
     ("perl", 'open(P, "dropdb prod |")', [], ["dropdb prod "]),
+    ("perl", 'open(F, ">/etc/hosts")', [("code.truncate-file", "/etc/hosts")], []),
+    ("perl", "open(my $fh, '-|', 'git', 'push', '-f')", [], ["git push -f"]),
     ("perl", "eval $ARGV[0]", [("code.dynamic-eval", None)], []),
     ("perl", "use HTTP::Request; my $r = HTTP::Request->new(DELETE => 'https://api.x/1')",
      [("code.http-delete", "https://api.x/1")], []),
@@ -105,6 +107,8 @@ DESTRUCTIVE = [
     ("ruby", "require 'fileutils'; FileUtils.rm_rf(['a', 'b'])", [("code.delete-tree", "a"), ("code.delete-tree", "b")], []),
     ("ruby", "File.delete('prod.db')", [("code.delete-file", "prod.db")], []),
     ("ruby", "require 'pathname'; Pathname.new('/srv').rmtree", [("code.delete-tree", "/srv")], []),
+    ("ruby", "require 'fileutils'; FileUtils.rmtree('/srv')", [("code.delete-tree", "/srv")], []),
+    ("ruby", "File.open('prod.sqlite3', 'w') { |f| f.write('') }", [("code.truncate-file", "prod.sqlite3")], []),
     ("ruby", "system 'rm -rf /'", [], ["rm -rf /"]),
     ("ruby", "system('rm', '-rf', 'x')", [], ["rm -rf x"]),
     ("ruby", "puts `rm -rf /tmp/x`; %x(dropdb prod)", [], ["rm -rf /tmp/x", "dropdb prod"]),
@@ -128,6 +132,7 @@ DESTRUCTIVE = [
     ("awk", '{ print "rm -f " $1 | "sh" }', [("code.dynamic-shell", "rm -f " + DYN)], []),
     ("awk", '{ system("rm -rf " $2) }', [("code.dynamic-shell", "rm -rf " + DYN)], []),
     ("awk", 'BEGIN { "dropdb prod" | getline }', [], ["dropdb prod"]),
+    ("awk", '{ print "" > "app.db" }', [("code.truncate-file", "app.db")], []),
 ]
 
 BENIGN = [
@@ -151,6 +156,9 @@ BENIGN = [
     ("perl", 'print "system(\\"rm -rf /\\")\\n"'),
     ("perl", "eval { die 'x' }; print $@"),
     ("perl", "my %h = (a => 1); delete $h{a}; print scalar(keys %h), $#ARGV"),
+    ("perl", 'open(F, "weekly.db") or die; print <F>'),  # a read
+    ("perl", "my $unlinked = 0; my $systemd = 1; print $unlinked + $systemd"),
+    ("perl", 'open(my $fh, ">>", "app.db")'),  # appending destroys nothing
     ("ruby", "puts 'hello'"),
     ("ruby", 'h = {a: 1}; h.delete(:a); puts "rm -rf #{h}"'),
     ("ruby", "puts Dir.glob('*.rb').size"),

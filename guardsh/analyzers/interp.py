@@ -328,12 +328,12 @@ class _PythonReader:
 
     def _call(self, node) -> None:
         ast, add = self.ast, self.findings.add
+        self.budget = 5000
         name = self.qualname(node.func) or ""
         args, kw = node.args, {k.arg: k.value for k in node.keywords if k.arg}
         first = args[0] if args else None
         receiver = node.func.value if isinstance(node.func, ast.Attribute) else None
         attr = node.func.attr if receiver is not None else ""
-        self.budget = 5000
         detail = self._source(node)
         path = self.text(first) if first is not None else DYN
         if name in ("eval", "exec", "builtins.eval", "builtins.exec") and first is not None:
@@ -382,10 +382,11 @@ class _PythonReader:
             add("code.http-delete", url, detail)
         elif attr in ("execute", "executemany", "executescript", "exec_driver_sql") and first is not None:
             self.findings.sql(path)
-        elif name in ("__import__", "importlib.import_module") and DYN in path or name == "getattr" and len(
-                args) > 1 and DYN in self.text(args[1]) and (self.qualname(first) or "").split(".")[0] in (
-                "os", "shutil", "subprocess", "builtins", "pty"):
+        elif name in ("__import__", "importlib.import_module") and DYN in path:
             add("code.dynamic-eval", None, detail)
+        elif name == "getattr" and len(args) > 1 and DYN in self.text(args[1]) and (
+                (self.qualname(first) or "").split(".")[0] in ("os", "shutil", "subprocess", "builtins", "pty")):
+            add("code.dynamic-eval", None, detail)  # getattr(os, name)(...)
 
     def _source(self, node) -> str:
         """The call as written, its first line only (ast's offsets count UTF-8 bytes)."""
@@ -606,7 +607,7 @@ _RULES = [(families.split(), re.compile(callee + r"(?![\w$])"), action) for fami
     ("perl", _PERL + r"eval", "eval"),
     ("ruby", r"\bFileUtils\s*(?:\.|::)\s*(?:rm_rf|rm_r|remove_dir|remove_entry_secure|remove_entry|rmtree)"
              r"|(?<![\w.:])(?:rm_rf|rm_r)", "tree"),
-    ("ruby", r"\.\s*rmtree", "receiver-tree"),
+    ("ruby", r"(?<!FileUtils)\.\s*rmtree", "receiver-tree"),
     ("ruby", r"\b(?:File|FileUtils|Dir)\s*(?:\.|::)\s*"
              r"(?:delete|unlink|rm_f|rm|remove_file|remove|rmdir|safe_unlink)", "file"),
     ("ruby", r"\bFile\s*\.\s*truncate", "truncate"),
@@ -770,11 +771,11 @@ class _TokenReader:
             spec = self._value(args[1]).strip()
             if len(args) == 2 and (pipe := re.fullmatch(r"\|(.*)|(.*?)\|", spec, re.S)):
                 self.findings.command(pipe.group(1) or pipe.group(2), detail)
-            elif len(args) == 2:
-                self.findings.open_for_write(spec.lstrip("+>").strip(), spec, detail)
+            elif len(args) == 2 and (out := re.fullmatch(r"(\+?>+)\s*(.*)", spec, re.S)):
+                self.findings.open_for_write(out.group(2), out.group(1), detail)
             elif spec in ("-|", "|-"):
                 self._run(args[2:], detail)
-            else:
+            elif len(args) > 2:
                 self.findings.open_for_write(self._value(args[2], path=True), spec, detail)
         elif action == "php-callback" and len(args) > 1 and self._value(args[0]) in ("unlink", "rmdir"):
             add("code.delete-file", self._value(args[1], path=True), detail)  # array_map('unlink', glob(..))
