@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from .targets import CLASSES
 
 ACTIONS = ("confirm", "deny")
-READERS = ("sql", "mongo", "redis", "http", "python", "node", "perl", "ruby", "php", "deno",
+READERS = ("sql", "mongo", "redis", "http", "graphql", "python", "node", "perl", "ruby", "php", "deno",
            "bun", "awk")
 DIALECTS = ("postgres", "mysql", "sqlite", "duckdb", "clickhouse", "cockroach")
 

@@ -66,6 +66,8 @@ DESTRUCTIVE = [
     ("node", "require('fs').rmSync('/srv/data', {recursive: true, force: true})", [("code.delete-tree", "/srv/data")], []),
     ("node", "const fs = require('fs'); fs.rmdirSync('data', {recursive:true})", [("code.delete-tree", "data")], []),
     ("node", "require('fs').promises.rm('src', {recursive: true})", [("code.delete-tree", "src")], []),
+    ("node", "const o = {recursive: true}; require('fs').rmSync('src', o)", [("code.delete-tree", "src")], []),
+    ("node", "require('fs').rm('x.log', (err) => {})", [("code.delete-file", "x.log")], []),
     ("node", "require('fs').unlinkSync('prod.db')", [("code.delete-file", "prod.db")], []),
     ("node", "const rimraf = require('rimraf'); rimraf.sync('data')", [("code.delete-tree", "data")], []),
     ("node", "const fs = require('fs'), os = require('os'); fs.rmSync(path.join(os.homedir(), 'x'), {recursive: true})",

@@ -40,6 +40,10 @@ def analyse(cmd: Command, spec: ProgramSpec, scan) -> None:
             from .sql import classify_sql
 
             cmd.effects.extend(_named(classify_sql(text, spec.dialect), where))
+        elif reads == "graphql":
+            from .http import classify_graphql
+
+            cmd.effects.extend(classify_graphql(_graphql_document(text), cmd.name))
         elif reads == "mongo":
             from .sql import classify_mongo
 
@@ -65,6 +69,11 @@ def _payloads(cmd: Command, spec: ProgramSpec, scan) -> list[tuple[str | None, s
     if spec.content_arg and len(positionals) >= spec.content_arg:
         return found
     return [(scan.stdin_text(cmd.stdin), "stdin")]
+
+
+def _graphql_document(text: str) -> str:
+    """`gh api graphql -f query=DOC` passes the document as a field."""
+    return text.split("=", 1)[1] if text.startswith("query=") else text
 
 
 def _named(effects: list[Effect], where: str) -> list[Effect]:

@@ -475,6 +475,18 @@ def _split_item(item: str) -> tuple[str, str, str]:
 
 
 # ---------------------------------------------------------------- effects
+def classify_graphql(document: str, where: str = "") -> list[Effect]:
+    """A GraphQL document sent by a CLI rather than an HTTP client
+    (`railway api 'mutation {...}'`, `gh api graphql -f query=...`)."""
+    effects = []
+    for name, field_target, text in _mutation_fields(document, {}):
+        if name is None:
+            effects.append(Effect("http.graphql-unparseable", where or None, text))
+        else:
+            effects.append(Effect("http.graphql-destructive", field_target or name, f"mutation {text}"))
+    return effects
+
+
 def _url_effects(request: _Request, url: str) -> list[Effect]:
     if "://" not in url and url[:1] != DYN:
         url = f"{request.scheme}://{url}"

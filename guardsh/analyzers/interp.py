@@ -753,8 +753,10 @@ class _TokenReader:
 
     def _apply(self, action: str, m: re.Match, args: list[str], detail: str) -> None:
         add = self.findings.add
-        if action == "tree-if-recursive":
-            action = "tree" if re.search(r"""['"]?recursive['"]?\s*:\s*(?:true|!0|1)""", detail) else "file"
+        if action == "tree-if-recursive":  # options not written out ({...} or a callback) may say recursive
+            unseen_options = len(args) > 1 and not _OPTION.match(args[1])
+            recursive = unseen_options or re.search(r"""['"]?recursive['"]?\s*:\s*(?:true|!0|1)""", detail)
+            action = "tree" if recursive else "file"
         if action in _DELETE_KINDS:  # in node and php the arguments after the path are options
             paths = args[:1] if self.family in ("node", "php") else args
             for target in self._items(paths, path=True)[0] or [DYN]:  # perl's bare `unlink;` deletes $_
