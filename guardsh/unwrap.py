@@ -153,10 +153,7 @@ def unwrap(cmd: Command, scan) -> bool:
         _unwrap_find(cmd, scan)
         return False
     if name in ("at", "batch"):
-        if cmd.stdin and cmd.stdin.kind == "text":
-            scan.parse(cmd.stdin.text or "", cmd.via + (name,))
-        elif cmd.stdin:
-            cmd.effects.append(Effect("shell.unknown-script", detail=f"{name} reads its jobs from a pipe"))
+        _run_stdin(cmd, scan, name)
         return False
     if name in REMOTE_RUNNERS:
         return _unwrap_remote(cmd, scan, REMOTE_RUNNERS[name])

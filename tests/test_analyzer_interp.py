@@ -30,6 +30,9 @@ DESTRUCTIVE = [
     ("python", "import os; os.unlink('a'); os.rmdir('b'); os.removedirs('c')",
      [("code.delete-file", "a"), ("code.delete-file", "b"), ("code.delete-file", "c")], []),
     ("python", "import os; os.truncate('app.log', 0)", [("code.truncate-file", "app.log")], []),
+    # the path is reported as written; whether build/ output may go is the fs rules' call
+    ("python", "import os; os.remove('build/out.o')", [("code.delete-file", "build/out.o")], []),
+    ("python", "import shutil, tempfile; d = tempfile.mkdtemp(); shutil.rmtree(d)", [("code.delete-tree", "/tmp/" + DYN)], []),
     ("python", "open('app.db', 'w').close()", [("code.truncate-file", "app.db")], []),
     ("python", "from pathlib import Path; Path('data.sqlite').write_text('')", [("code.truncate-file", "data.sqlite")], []),
     ("python", "import shutil; d = '/var/lib/app'; shutil.rmtree(d)", [("code.delete-tree", "/var/lib/app")], []),
@@ -93,6 +96,8 @@ DESTRUCTIVE = [
     ("perl", 'system("rm -rf ~")', [], ["rm -rf ~"]),
     ("perl", "system 'rm', '-rf', '/srv'", [], ["rm -rf /srv"]),
     ("perl", "exec qw(rm -rf /srv)", [], ["rm -rf /srv"]),
+    # the home directory stays an unquoted ~ so the shell analyser sees home, not a file named "~"
+    ("perl", "system 'rm', '-rf', \"$ENV{HOME}/my dir\"", [], ["rm -rf ~/'my dir'"]),
     ("perl", "my $out = `rm -rf /tmp/x`; print qx{dropdb prod}", [], ["rm -rf /tmp/x", "dropdb prod"]),
     ("perl", "use File::Path qw(remove_tree); remove_tree('/var/www')", [("code.delete-tree", "/var/www")], []),
     ("perl", "use File::Path; File::Path::rmtree(\"$ENV{HOME}/src\")", [("code.delete-tree", "~/src")], []),
@@ -244,6 +249,7 @@ def test_unreadable_code_fails_closed(language, code):
     ("python", "import os, sys; os.system('rm -rf %s' % sys.argv[1])", "code.dynamic-shell", f"rm -rf {DYN}"),
     ("python", "import subprocess, sys; subprocess.run(['rm', '-rf', sys.argv[1]])", "code.dynamic-shell", f"rm -rf {DYN}"),
     ("python", "import shutil\ndef clean(p):\n    shutil.rmtree(p)", "code.delete-tree", DYN),
+    ("python", "import shutil\np = 'build'\ndef clean(p):\n    shutil.rmtree(p)", "code.delete-tree", DYN),
     ("node", "require('child_process').execSync('rm -rf ' + dir)", "code.dynamic-shell", f"rm -rf {DYN}"),
     ("node", "require('child_process').execSync(`rm -rf ${dir}`)", "code.dynamic-shell", f"rm -rf {DYN}"),
     ("bun", "await $`rm -rf ${dir}`", "code.dynamic-shell", f"rm -rf {DYN}"),

@@ -171,6 +171,8 @@ class _PythonReader:
                 self._bind(node.target, ast.Starred(node.iter))  # Starred: one item of the iterable
             elif isinstance(node, ast.withitem) and node.optional_vars is not None:
                 self._bind(node.optional_vars, node.context_expr)
+            elif isinstance(node, ast.arg):  # a parameter: its value comes from the caller
+                self.bindings.setdefault(node.arg, []).append(None)
         for node in ast.walk(tree):
             if isinstance(node, ast.Name) and _PY_DYN in node.id:
                 self.findings.add("code.dynamic-eval", None, "python code built at run time")
