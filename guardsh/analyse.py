@@ -223,8 +223,10 @@ class Scan:
         sub = self.programs.get(f"{name} {positionals[0].text}") if positionals else None
         if sub is None or not sub.reads:
             return None
-        # Content positions count from after the subcommand.
-        return ProgramSpec(**{**sub.__dict__, "content_arg": sub.content_arg + 1 if sub.content_arg else 0})
+        shifted = ProgramSpec(*sub.to_data())
+        if shifted.content_arg:
+            shifted.content_arg += 1  # content positions count from after the subcommand
+        return shifted
 
     def stdin_text(self, stdin: Stdin | None) -> str | None:
         """What flows into a command's stdin, when it can be known."""

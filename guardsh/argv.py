@@ -4,16 +4,16 @@ and `--` ending the options."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from .model import Word
+from .model import Record, Word
 
 
-@dataclass
-class ParsedArgs:
-    flags: set[str] = field(default_factory=set)  # every option seen: -r, -f, --force
-    values: dict[str, list[str]] = field(default_factory=dict)  # option -> its values
-    positionals: list[Word] = field(default_factory=list)
+class ParsedArgs(Record):
+    __slots__ = _fields = ("flags", "values", "positionals")
+
+    def __init__(self):
+        self.flags: set[str] = set()  # every option seen: -r, -f, --force
+        self.values: dict[str, list[str]] = {}  # option -> its values
+        self.positionals: list[Word] = []
 
     def value(self, *names: str) -> str | None:
         for n in names:

@@ -91,7 +91,7 @@ def rules_list() -> int:
         click.echo(f"{r.id:42} {r.action:8} {r.source}:{r.line}")
         click.echo(f"    {r.reason}")
     for a in rs.allow:
-        click.echo(f"allow {a.rule}: /{a.command.pattern}/ ({a.reason}) {a.source}:{a.line}")
+        click.echo(f"allow {a.rule}: /{a.command}/ ({a.reason}) {a.source}:{a.line}")
     return 0
 
 

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+import re
 
 from .analyse import analyse
-from .model import Command
+from .model import Command, Record
 from .rules import Context, Match, RuleSet, match_rule
 
 _RANK = {"allow": 0, "confirm": 1, "deny": 2}
 
 
-@dataclass
-class Verdict:
-    decision: str  # "allow" | "confirm" | "deny"
-    matches: list[Match] = field(default_factory=list)
-    commands: list[Command] = field(default_factory=list)
+class Verdict(Record):
+    __slots__ = _fields = ("decision", "matches", "commands")
+
+    def __init__(self, decision: str, matches: list[Match] | None = None, commands: list[Command] | None = None):
+        self.decision = decision  # "allow" | "confirm" | "deny"
+        self.matches = matches or []
+        self.commands = commands or []
 
     @property
     def blocked(self) -> bool:
@@ -59,7 +61,7 @@ def judge(text: str, ruleset: RuleSet, cwd: str | None = None, home: str | None 
     ctx = Context(project=cwd, home=home or os.environ.get("HOME") or os.path.expanduser("~"))
     matches: list[Match] = []
     for cmd in commands:
-        for rule in ruleset.rules:
+        for rule in ruleset.for_command(cmd.name):
             m = match_rule(rule, cmd, ruleset.programs, ctx)
             if m is not None and not _allow_listed(m, ruleset):
                 matches.append(m)
@@ -69,4 +71,4 @@ def judge(text: str, ruleset: RuleSet, cwd: str | None = None, home: str | None 
 
 def _allow_listed(m: Match, ruleset: RuleSet) -> bool:
     text = " ".join(w.text for w in m.command.argv)
-    return any(a.rule == m.rule.id and a.command.search(text) for a in ruleset.allow)
+    return any(a.rule == m.rule.id and re.search(a.command, text) for a in ruleset.allow)

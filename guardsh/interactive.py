@@ -26,8 +26,8 @@ def repl(args: list[str]) -> int:
         return EXIT_NO_BASH
     ruleset = _load_rules_or_exit()
     history = paths.history_file()
-    history.parent.mkdir(parents=True, exist_ok=True)
-    session = PromptSession(history=FileHistory(str(history)))
+    os.makedirs(os.path.dirname(history), exist_ok=True)
+    session = PromptSession(history=FileHistory(history))
     cwd, env, status = os.getcwd(), dict(os.environ), 0
     env["GUARDSH_ACTIVE"] = str(os.getpid())
     with tempfile.TemporaryDirectory(prefix="guardsh-") as state:

@@ -6,18 +6,38 @@ turns matches into a `Verdict`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 # Stands in, inside a word's text, for a part only known at run time
 # ($VAR, $(cmd), the arguments xargs will append, ...).
 DYN = "\x00"
 
 
-@dataclass
-class Word:
-    text: str  # after quote removal; DYN marks run-time parts
-    raw: str = ""  # as written on the command line
-    glob: bool = False  # holds an unquoted *, ? or [ that the shell will expand
+class Record:
+    """A plain value object: compared and shown by the names in `_fields`.
+    (dataclasses would cost every agent command ~10 ms of imports.)"""
+
+    __slots__ = ()
+    _fields: tuple[str, ...] = ()
+
+    def __eq__(self, other) -> bool:
+        return type(self) is type(other) and all(getattr(self, f) == getattr(other, f) for f in self._fields)
+
+    __hash__ = None  # mutable
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(f'{f}={getattr(self, f)!r}' for f in self._fields)})"
+
+    def to_data(self) -> tuple:
+        """The fields as a tuple: `type(self)(*data)` rebuilds it."""
+        return tuple(getattr(self, f) for f in self._fields)
+
+
+class Word(Record):
+    __slots__ = _fields = ("text", "raw", "glob")
+
+    def __init__(self, text: str, raw: str = "", glob: bool = False):
+        self.text = text  # after quote removal; DYN marks run-time parts
+        self.raw = raw  # as written on the command line
+        self.glob = glob  # holds an unquoted *, ? or [ that the shell will expand
 
     @property
     def dynamic(self) -> bool:
@@ -27,43 +47,55 @@ class Word:
         return self.raw or self.text.replace(DYN, "$?")
 
 
-@dataclass
-class Redirect:
-    op: str  # '>', '>>', '>|', '&>', '<', '<<', '<<<', ...
-    target: Word | None = None  # the file, for file redirects
-    fd: str | None = None
+class Redirect(Record):
+    __slots__ = _fields = ("op", "target", "fd")
+
+    def __init__(self, op: str, target: Word | None = None, fd: str | None = None):
+        self.op = op  # '>', '>>', '>|', '&>', '<', '<<', '<<<', ...
+        self.target = target  # the file, for file redirects
+        self.fd = fd
 
 
-@dataclass
-class Stdin:
+class Stdin(Record):
     """What a command reads on standard input, as far as it can be known."""
 
-    kind: str  # "text" (heredoc, here-string), "file", "command" (a pipe), "tty"
-    text: str | None = None  # for "text": the content (DYN where dynamic)
-    path: Word | None = None  # for "file"
-    source: "Command | None" = None  # for "command": the writer of the pipe
+    __slots__ = _fields = ("kind", "text", "path", "source")
+
+    def __init__(self, kind: str, text: str | None = None, path: Word | None = None,
+                 source: Command | None = None):
+        self.kind = kind  # "text" (heredoc, here-string), "file", "command" (a pipe), "tty"
+        self.text = text  # for "text": the content (DYN where dynamic)
+        self.path = path  # for "file"
+        self.source = source  # for "command": the writer of the pipe
 
 
-@dataclass
-class Effect:
+class Effect(Record):
     """A fact an analyser found about what a command will do: `sql.drop-table`,
     `http.delete`, `shell.dynamic-command`. Rules match effects by kind."""
 
-    kind: str
-    target: str | None = None  # what it acts on: a table, a URL, a path
-    detail: str = ""  # the part of the command that shows it
+    __slots__ = _fields = ("kind", "target", "detail")
+
+    def __init__(self, kind: str, target: str | None = None, detail: str = ""):
+        self.kind = kind
+        self.target = target  # what it acts on: a table, a URL, a path
+        self.detail = detail  # the part of the command that shows it
 
 
-@dataclass
-class Command:
-    argv: list[Word]
-    assigns: dict[str, Word] = field(default_factory=dict)
-    redirects: list[Redirect] = field(default_factory=list)
-    stdin: Stdin | None = None
-    via: tuple[str, ...] = ()  # the wrappers it runs inside: ("sudo", "bash -c")
-    cwd: str | None = None  # where it runs, when `cd` on the line says so
-    effects: list[Effect] = field(default_factory=list)
-    memo: dict = field(default_factory=dict, repr=False, compare=False)  # parsed args, per rule set
+class Command(Record):
+    __slots__ = ("argv", "assigns", "redirects", "stdin", "via", "cwd", "effects", "memo")
+    _fields = __slots__[:-1]
+
+    def __init__(self, argv: list[Word], assigns: dict[str, Word] | None = None,
+                 redirects: list[Redirect] | None = None, stdin: Stdin | None = None,
+                 via: tuple[str, ...] = (), cwd: str | None = None, effects: list[Effect] | None = None):
+        self.argv = argv
+        self.assigns = assigns if assigns is not None else {}
+        self.redirects = redirects if redirects is not None else []
+        self.stdin = stdin
+        self.via = via  # the wrappers it runs inside: ("sudo", "bash -c")
+        self.cwd = cwd  # where it runs, when `cd` on the line says so
+        self.effects = effects if effects is not None else []
+        self.memo: dict = {}  # parsed arguments, per rule set
 
     @property
     def name(self) -> str:

@@ -1,35 +1,36 @@
-"""Every file guardsh reads or writes, by the XDG base directory rules."""
+"""Every file guardsh reads or writes, by the XDG base directory rules.
+Plain strings (os.path), not pathlib: this runs on every agent command."""
 
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 
-def _xdg(var: str, default: str) -> Path:
+def _xdg(var: str, default: str) -> str:
     value = os.environ.get(var)
-    return Path(value) if value and os.path.isabs(value) else Path.home() / default
+    base = value if value and os.path.isabs(value) else os.path.join(os.path.expanduser("~"), default)
+    return os.path.join(base, "guardsh")
 
 
-def config_dir() -> Path:
-    return _xdg("XDG_CONFIG_HOME", ".config") / "guardsh"
+def config_dir() -> str:
+    return _xdg("XDG_CONFIG_HOME", ".config")
 
 
-def state_dir() -> Path:
-    return _xdg("XDG_STATE_HOME", ".local/state") / "guardsh"
+def state_dir() -> str:
+    return _xdg("XDG_STATE_HOME", ".local/state")
 
 
-def cache_dir() -> Path:
-    return _xdg("XDG_CACHE_HOME", ".cache") / "guardsh"
+def cache_dir() -> str:
+    return _xdg("XDG_CACHE_HOME", ".cache")
 
 
-def user_rules() -> Path:
-    return config_dir() / "rules.toml"
+def user_rules() -> str:
+    return os.path.join(config_dir(), "rules.toml")
 
 
-def audit_log() -> Path:
-    return state_dir() / "audit.jsonl"
+def audit_log() -> str:
+    return os.path.join(state_dir(), "audit.jsonl")
 
 
-def history_file() -> Path:
-    return state_dir() / "history"
+def history_file() -> str:
+    return os.path.join(state_dir(), "history")

@@ -5,65 +5,114 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from dataclasses import dataclass, field
-from pathlib import Path
+import re
 
-from . import paths
+from . import __version__, paths
 from .argv import ParsedArgs, parse_args
-from .model import Command
+from .model import Command, Record
 from .schema import AllowEntry, ConfigError, Matcher, ProgramSpec, Rule, RuleFile, parse_file
 from .targets import classify
 
 
-def packs_dir() -> Path:
+CACHE_VERSION = 2  # bump when the cached data changes shape
+
+
+def packs_dir() -> str:
     """Rule packs ship inside the package (wheel) or beside it (checkout)."""
-    here = Path(__file__).resolve().parent
-    inside = here / "rules"
-    return inside if inside.is_dir() else here.parent / "rules"
+    here = os.path.dirname(os.path.abspath(__file__))
+    inside = os.path.join(here, "rules")
+    return inside if os.path.isdir(inside) else os.path.join(os.path.dirname(here), "rules")
 
 
-@dataclass
 class RuleSet:
-    programs: dict[str, ProgramSpec] = field(default_factory=dict)
-    rules: list[Rule] = field(default_factory=list)
-    allow: list[AllowEntry] = field(default_factory=list)
-    settings: dict = field(default_factory=dict)
-    files: list[str] = field(default_factory=list)
+    """The active rules, layered; `for_command` finds the ones worth trying."""
+
+    def __init__(self, programs=None, rules=None, allow=None, settings=None, files=None):
+        self.programs: dict[str, ProgramSpec] = programs or {}
+        self.rules: list[Rule] = rules or []
+        self.allow: list[AllowEntry] = allow or []
+        self.settings: dict = settings or {}
+        self.files: list[str] = files or []
+        self._index: tuple | None = None
 
     def rule(self, rid: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rid), None)
 
+    def for_command(self, name: str) -> list[Rule]:
+        """Rules that can match a command named `name`: those naming it, those
+        naming a pattern it fits (mkfs.*), and those matching on effects alone."""
+        if self._index is None:
+            by_name: dict[str, list[Rule]] = {}
+            patterns: list[tuple[str, Rule]] = []
+            anywhere: list[Rule] = []
+            for rule in self.rules:
+                for m in rule.matchers:
+                    if not m.program:
+                        anywhere.append(rule)
+                    for p in m.program:
+                        if any(c in p for c in "*?["):
+                            patterns.append((p, rule))
+                        else:
+                            by_name.setdefault(p, []).append(rule)
+            self._index = (by_name, patterns, anywhere)
+        by_name, patterns, anywhere = self._index
+        found = by_name.get(name, []) + [r for p, r in patterns if fnmatch.fnmatchcase(name, p)] + anywhere
+        seen: set[int] = set()
+        return [r for r in found if not (id(r) in seen or seen.add(id(r)))]
 
-@dataclass
-class Match:
-    rule: Rule
-    command: Command
-    target: str | None = None
-    detail: str = ""
+    def to_data(self) -> tuple:
+        return ({k: v.to_data() for k, v in self.programs.items()}, [r.to_data() for r in self.rules],
+                [a.to_data() for a in self.allow], self.settings, self.files)
+
+    @classmethod
+    def from_data(cls, data: tuple) -> RuleSet:
+        programs, rules, allow, settings, files = data
+        return cls({k: ProgramSpec(*v) for k, v in programs.items()}, [Rule.from_data(r) for r in rules],
+                   [AllowEntry(*a) for a in allow], settings, files)
+
+
+class Match(Record):
+    __slots__ = _fields = ("rule", "command", "target", "detail")
+
+    def __init__(self, rule: Rule, command: Command, target: str | None = None, detail: str = ""):
+        self.rule = rule
+        self.command = command
+        self.target = target
+        self.detail = detail
 
 
 def load_ruleset(user_file: str | None = None, project_file: str | None = None,
-                 pack_dir: Path | None = None) -> RuleSet:
+                 pack_dir: str | None = None) -> RuleSet:
     """Packs, then the user's rules.toml, then a project's .guardsh/rules.toml
-    (which may only add rules or make them stricter). Raise ConfigError."""
+    (which may only add rules or make them stricter). Raise ConfigError.
+
+    The layered result is cached under $XDG_CACHE_HOME/guardsh, keyed by every
+    source file's identity (inode, size, mtime): a changed file is always
+    read again, and a broken one is never cached."""
     pack_dir = pack_dir or packs_dir()
-    files = sorted(pack_dir.glob("*.toml"))
+    user_file = user_file if user_file is not None else paths.user_rules()
+    sources = [(os.path.join(pack_dir, f), "pack") for f in sorted(os.listdir(pack_dir)) if f.endswith(".toml")]
+    sources += [(p, kind) for p, kind in ((user_file, "user"), (project_file, "project")) if p]
+    key = (CACHE_VERSION, __version__, tuple((p, kind, _identity(p)) for p, kind in sources))
+    cache_file = os.path.join(paths.cache_dir(), f"rules-{_stable_hash(repr([p for p, _ in sources]))}.cache")
+    cached = _read_cache(cache_file, key)
+    if cached is not None:
+        return cached
+    ruleset = _load_sources(sources)
+    _write_cache(cache_file, key, ruleset)
+    return ruleset
+
+
+def _load_sources(sources: list[tuple[str, str]]) -> RuleSet:
     problems: list[str] = []
     parsed: list[tuple[RuleFile, str]] = []
-    for f in files:
+    for path, kind in sources:
         try:
-            parsed.append((parse_file(str(f), f.read_text(encoding="utf-8"), user=False), "pack"))
-        except ConfigError as e:
-            problems.extend(e.problems)
-        except OSError as e:
-            problems.append(f"{f}:1: cannot read: {e.strerror}")
-    user_file = user_file if user_file is not None else str(paths.user_rules())
-    for path, kind in ((user_file, "user"), (project_file, "project")):
-        if not path:
-            continue
-        try:
-            text = Path(path).read_text(encoding="utf-8")
+            with open(path, encoding="utf-8") as fh:
+                text = fh.read()
         except FileNotFoundError:
+            if kind == "pack":
+                problems.append(f"{path}:1: cannot read: no such file")
             continue
         except OSError as e:
             problems.append(f"{path}:1: cannot read: {e.strerror}")
@@ -72,12 +121,55 @@ def load_ruleset(user_file: str | None = None, project_file: str | None = None,
             problems.append(f"{path}:1: not UTF-8 text")
             continue
         try:
-            parsed.append((parse_file(path, text, user=True), kind))
+            parsed.append((parse_file(path, text, user=kind != "pack"), kind))
         except ConfigError as e:
             problems.extend(e.problems)
     if problems:
         raise ConfigError(problems)
     return _layer(parsed)
+
+
+def _identity(path: str):
+    try:
+        st = os.stat(path)
+    except OSError as e:
+        return ("missing", e.errno)
+    return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def _stable_hash(text: str) -> str:
+    import zlib
+
+    return f"{zlib.crc32(text.encode('utf-8', 'surrogateescape')):08x}"
+
+
+def _read_cache(cache_file: str, key) -> RuleSet | None:
+    """marshal, not pickle: it is built in (pickle's import alone costs ~5 ms)
+    and the cache holds only plain data."""
+    import marshal
+
+    try:
+        with open(cache_file, "rb") as fh:
+            stored_key, data = marshal.load(fh)
+        return RuleSet.from_data(data) if stored_key == key else None
+    except Exception:  # noqa: BLE001 - a missing, old or corrupt cache is rebuilt
+        return None
+
+
+def _write_cache(cache_file: str, key, ruleset: RuleSet) -> None:
+    import marshal
+
+    tmp = f"{cache_file}.{os.getpid()}.tmp"
+    try:
+        os.makedirs(os.path.dirname(cache_file), mode=0o700, exist_ok=True)
+        with open(tmp, "wb") as fh:
+            marshal.dump((key, ruleset.to_data()), fh)
+        os.replace(tmp, cache_file)  # atomic: readers see the old cache or the new one
+    except OSError:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
 
 
 def _layer(parsed: list[tuple[RuleFile, str]]) -> RuleSet:
@@ -138,12 +230,14 @@ def _known(rid: str, by_id: dict, path: str, line: int, where: str, problems: li
 # --- matching -------------------------------------------------------------
 
 
-@dataclass
 class Context:
     """Where the line runs: relative paths are read against it."""
 
-    project: str | None
-    home: str
+    __slots__ = ("project", "home")
+
+    def __init__(self, project: str | None, home: str):
+        self.project = project
+        self.home = home
 
 
 def read_args(cmd: Command, programs: dict[str, ProgramSpec]) -> ParsedArgs:
@@ -182,7 +276,7 @@ def match_rule(rule: Rule, cmd: Command, programs: dict[str, ProgramSpec], ctx: 
 
 def _match(m: Matcher, cmd: Command, programs, ctx: Context):
     target = detail = None
-    if m.program and not any(fnmatch.fnmatchcase(cmd.name, p) for p in m.program):
+    if m.program and cmd.name not in m.program and not any(fnmatch.fnmatchcase(cmd.name, p) for p in m.program):
         return None
     if m.effects:
         found = [e for e in cmd.effects if any(fnmatch.fnmatchcase(e.kind, p) for p in m.effects)]
@@ -196,7 +290,8 @@ def _match(m: Matcher, cmd: Command, programs, ctx: Context):
     if m.subcommand:
         words = [w.text for w in positionals]
         for sub in m.subcommand:
-            if len(words) >= len(sub) and all(fnmatch.fnmatchcase(w, p) for w, p in zip(words, sub)):
+            if len(words) >= len(sub) and all(w == p or any(c in p for c in "*?[") and fnmatch.fnmatchcase(w, p)
+                                              for w, p in zip(words, sub)):
                 positionals = positionals[len(sub):]
                 break
         else:
@@ -209,21 +304,21 @@ def _match(m: Matcher, cmd: Command, programs, ctx: Context):
         return None
     if m.options:
         hit = next(((o, v) for o, pat in m.options.items() for v in parsed.values.get(o, [])
-                    if pat.search(v)), None)
+                    if re.search(pat, v)), None)
         if hit is None:
             return None
         detail = detail or f"{hit[0]} {hit[1]}"
     for opt, pat in m.not_options.items():
-        if opt in parsed.flags and any(pat.search(v) for v in parsed.values.get(opt) or [""]):
+        if opt in parsed.flags and any(re.search(pat, v) for v in parsed.values.get(opt) or [""]):
             return None
     if len(positionals) < m.min_args:
         return None
     if m.args is not None:
-        arg = next((w for w in positionals if m.args.search(w.text)), None)
+        arg = next((w for w in positionals if re.search(m.args, w.text)), None)
         if arg is None:
             return None
         target = target or arg.text
-    if m.not_args is not None and any(m.not_args.search(w.text) for w in positionals):
+    if m.not_args is not None and any(re.search(m.not_args, w.text) for w in positionals):
         return None
     if m.targets:
         cwd = cmd.cwd
@@ -234,6 +329,6 @@ def _match(m: Matcher, cmd: Command, programs, ctx: Context):
         target = str(arg) if arg.dynamic else arg.text
     if m.env:
         env = {k: w.text for k, w in cmd.assigns.items()}
-        if not all(pat.search(env.get(var, os.environ.get(var, ""))) for var, pat in m.env.items()):
+        if not all(re.search(pat, env.get(var, os.environ.get(var, ""))) for var, pat in m.env.items()):
             return None
     return target, detail

@@ -9,10 +9,8 @@ sudo does with a broken sudoers), so the message must say how to fix it.
 
 from __future__ import annotations
 
-import difflib
 import re
-from dataclasses import dataclass, field
-
+from .model import Record
 from .targets import CLASSES
 
 ACTIONS = ("confirm", "deny")
@@ -24,7 +22,7 @@ PROGRAM_KEYS = {"value_options": list, "reads": str, "content_options": list,
                 "content_file_options": list, "content_arg": int, "content_stdin": bool,
                 "dialect": str, "stdin_marker": str, "single_dash_long": bool}
 RULE_KEYS = {"id": str, "reason": str, "action": str, "alternative": str, "match": list,
-             "examples": dict, "phrase": str}
+             "examples": dict}
 MATCH_KEYS = {"program": (str, list), "subcommand": (str, list), "flags": list,
               "all_flags": list, "not_flags": list, "options": dict, "not_options": dict,
               "args": str,
@@ -46,69 +44,102 @@ class ConfigError(Exception):
         self.problems = problems
 
 
-@dataclass
-class ProgramSpec:
-    value_options: frozenset[str] = frozenset()
-    reads: str | None = None
-    content_options: tuple[str, ...] = ()
-    content_file_options: tuple[str, ...] = ()
-    content_arg: int = 0  # 1-based position of a positional that is content (sqlite3 DB SQL)
-    content_stdin: bool = False
-    dialect: str = "postgres"
-    stdin_marker: str = ""  # a positional that means "read stdin" (python -)
-    single_dash_long: bool = False  # `-destroy` is one option (Go's flag package)
+class ProgramSpec(Record):
+    """How to read one program's arguments, and where its content comes from."""
+
+    __slots__ = _fields = ("value_options", "reads", "content_options", "content_file_options",
+                           "content_arg", "content_stdin", "dialect", "stdin_marker", "single_dash_long")
+
+    def __init__(self, value_options=frozenset(), reads=None, content_options=(), content_file_options=(),
+                 content_arg=0, content_stdin=False, dialect="postgres", stdin_marker="",
+                 single_dash_long=False):
+        self.value_options = frozenset(value_options)
+        self.reads = reads
+        self.content_options = tuple(content_options)
+        self.content_file_options = tuple(content_file_options)
+        self.content_arg = content_arg  # 1-based position of a positional that is content (sqlite3 DB SQL)
+        self.content_stdin = content_stdin
+        self.dialect = dialect
+        self.stdin_marker = stdin_marker  # a positional that means "read stdin" (python -)
+        self.single_dash_long = single_dash_long  # `-destroy` is one option (Go's flag package)
 
 
-@dataclass
-class Matcher:
-    program: tuple[str, ...] = ()
-    subcommand: tuple[tuple[str, ...], ...] = ()
-    flags: frozenset[str] = frozenset()
-    all_flags: frozenset[str] = frozenset()
-    not_flags: frozenset[str] = frozenset()
-    options: dict[str, re.Pattern] = field(default_factory=dict)
-    not_options: dict[str, re.Pattern] = field(default_factory=dict)
-    args: re.Pattern | None = None
-    not_args: re.Pattern | None = None
-    targets: frozenset[str] = frozenset()
-    effects: tuple[str, ...] = ()
-    min_args: int = 0
-    env: dict[str, re.Pattern] = field(default_factory=dict)
+class Matcher(Record):
+    """One [[rule.match]] table. Regular expressions are kept as text (checked
+    when the file is read) and compiled through re's cache when first used."""
+
+    __slots__ = _fields = ("program", "subcommand", "flags", "all_flags", "not_flags", "options",
+                           "not_options", "args", "not_args", "targets", "effects", "min_args", "env")
+
+    def __init__(self, program=(), subcommand=(), flags=frozenset(), all_flags=frozenset(),
+                 not_flags=frozenset(), options=None, not_options=None, args=None, not_args=None,
+                 targets=frozenset(), effects=(), min_args=0, env=None):
+        self.program = tuple(program)
+        self.subcommand = tuple(tuple(s) for s in subcommand)
+        self.flags = frozenset(flags)
+        self.all_flags = frozenset(all_flags)
+        self.not_flags = frozenset(not_flags)
+        self.options: dict[str, str] = options or {}
+        self.not_options: dict[str, str] = not_options or {}
+        self.args: str | None = args
+        self.not_args: str | None = not_args
+        self.targets = frozenset(targets)
+        self.effects = tuple(effects)
+        self.min_args = min_args
+        self.env: dict[str, str] = env or {}
 
 
-@dataclass
-class Rule:
-    id: str
-    reason: str
-    action: str
-    matchers: list[Matcher]
-    alternative: str = ""
-    phrase: str = ""
-    examples_match: list[str] = field(default_factory=list)
-    examples_allow: list[str] = field(default_factory=list)
-    examples_todo: list[str] = field(default_factory=list)
-    source: str = ""
-    line: int = 0
+class Rule(Record):
+    __slots__ = _fields = ("id", "reason", "action", "matchers", "alternative", "examples_match",
+                           "examples_allow", "examples_todo", "source", "line")
+
+    def __init__(self, id, reason, action, matchers, alternative="", examples_match=(),
+                 examples_allow=(), examples_todo=(), source="", line=0):
+        self.id = id
+        self.reason = reason
+        self.action = action
+        self.matchers: list[Matcher] = list(matchers)
+        self.alternative = alternative
+        self.examples_match = list(examples_match)
+        self.examples_allow = list(examples_allow)
+        self.examples_todo = list(examples_todo)
+        self.source = source
+        self.line = line
+
+    def to_data(self) -> tuple:
+        """Plain data for the rules cache (marshal)."""
+        return tuple([m.to_data() for m in self.matchers] if f == "matchers" else getattr(self, f)
+                     for f in self._fields)
+
+    @classmethod
+    def from_data(cls, data: tuple) -> Rule:
+        rule = cls(*data)
+        rule.matchers = [Matcher(*m) for m in rule.matchers]
+        return rule
 
 
-@dataclass
-class AllowEntry:
-    rule: str
-    command: re.Pattern
-    reason: str
-    source: str
-    line: int
+class AllowEntry(Record):
+    __slots__ = _fields = ("rule", "command", "reason", "source", "line")
+
+    def __init__(self, rule: str, command: str, reason: str, source: str, line: int):
+        self.rule = rule
+        self.command = command  # a regular expression over the command as run
+        self.reason = reason
+        self.source = source
+        self.line = line
 
 
-@dataclass
 class RuleFile:
-    path: str
-    programs: dict[str, ProgramSpec] = field(default_factory=dict)
-    rules: list[Rule] = field(default_factory=list)
-    disable: list[tuple[str, int]] = field(default_factory=list)
-    actions: dict[str, tuple[str, int]] = field(default_factory=dict)
-    allow: list[AllowEntry] = field(default_factory=list)
-    settings: dict = field(default_factory=dict)
+    """One parsed file, before layering."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.programs: dict[str, ProgramSpec] = {}
+        self.rules: list[Rule] = []
+        self.disable: list[tuple[str, int]] = []
+        self.actions: dict[str, tuple[str, int]] = {}
+        self.allow: list[AllowEntry] = []
+        self.settings: dict = {}
 
 
 class _Lines:
@@ -276,7 +307,6 @@ def _parse_rule(raw, i: int, lines: _Lines, problem) -> Rule | None:
         examples = {}
     return Rule(id=rid, reason=str(raw.get("reason", "")), action=str(action or "confirm"),
                 matchers=matchers, alternative=str(raw.get("alternative", "")),
-                phrase=str(raw.get("phrase", "")),
                 examples_match=_strings(examples.get("match", [])),
                 examples_allow=_strings(examples.get("allow", [])),
                 examples_todo=_strings(examples.get("todo", [])),
@@ -339,15 +369,19 @@ def _check_duplicates(rules: list[Rule], problem) -> None:
             seen[r.id] = r.line
 
 
-def _regex(pattern: str, report) -> re.Pattern | None:
+def _regex(pattern: str, report) -> str | None:
+    """The pattern, once it is known to compile; None (reported) if not."""
     try:
-        return re.compile(pattern)
+        re.compile(pattern)
     except re.error as e:
         report(f"bad regular expression {pattern!r}: {e}")
         return None
+    return pattern
 
 
 def _did_you_mean(word: str, options) -> str:
+    import difflib
+
     close = difflib.get_close_matches(word, list(options), n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""
 

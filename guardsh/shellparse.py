@@ -37,10 +37,31 @@ def get_parser():
     global _parser
     if _parser is None:
         import tree_sitter
+
+        _parser = tree_sitter.Parser(tree_sitter.Language(_bash_language()))
+    return _parser
+
+
+def _bash_language():
+    """tree_sitter_bash's __init__ imports importlib.resources (and with it
+    pathlib, tempfile, typing: ~20 ms) only to read query files guardsh never
+    uses; load the compiled grammar module directly, on every agent command."""
+    import importlib.machinery
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec("tree_sitter_bash")
+        folder = spec.submodule_search_locations[0]
+        name = next(f for f in os.listdir(folder) if f.startswith("_binding.") and
+                    f.endswith(tuple(importlib.machinery.EXTENSION_SUFFIXES)))
+        loader = importlib.machinery.ExtensionFileLoader("tree_sitter_bash._binding", os.path.join(folder, name))
+        module = importlib.util.module_from_spec(importlib.util.spec_from_loader(loader.name, loader))
+        loader.exec_module(module)
+        return module.language()
+    except (AttributeError, ImportError, OSError, StopIteration, TypeError):
         import tree_sitter_bash
 
-        _parser = tree_sitter.Parser(tree_sitter.Language(tree_sitter_bash.language()))
-    return _parser
+        return tree_sitter_bash.language()
 
 
 def parse_tree(text: str):

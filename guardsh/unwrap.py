@@ -6,25 +6,25 @@ from __future__ import annotations
 
 import re
 import shlex
-from dataclasses import dataclass, replace
-
 from .argv import parse_args
 from .model import DYN, Command, Effect, Stdin, Word
 
 
-@dataclass(frozen=True)
 class Wrapper:
-    value_options: frozenset[str] = frozenset()
-    skip: int = 0  # positionals before the command: timeout's DURATION, ssh's HOST
-    as_string: bool = False  # the rest is one shell line, as ssh and watch run it
-    no_run_flags: frozenset[str] = frozenset()  # flags after which nothing runs
-    string_options: frozenset[str] = frozenset()  # options whose value is a shell line
-    split_options: frozenset[str] = frozenset()  # options whose value is split into argv
+    """How to find the command inside a wrapper's arguments."""
+
+    __slots__ = ("value_options", "skip", "as_string", "no_run_flags", "string_options", "split_options")
+
+    def __init__(self, values="", skip=0, as_string=False, no_run="", strings="", splits=""):
+        self.value_options = frozenset(values.split())
+        self.skip = skip  # positionals before the command: timeout's DURATION, ssh's HOST
+        self.as_string = as_string  # the rest is one shell line, as ssh and watch run it
+        self.no_run_flags = frozenset(no_run.split())  # flags after which nothing runs
+        self.string_options = frozenset(strings.split())  # options whose value is a shell line
+        self.split_options = frozenset(splits.split())  # options whose value is split into argv
 
 
-def _w(values="", skip=0, as_string=False, no_run="", strings="", splits="") -> Wrapper:
-    return Wrapper(frozenset(values.split()), skip, as_string, frozenset(no_run.split()),
-                   frozenset(strings.split()), frozenset(splits.split()))
+_w = Wrapper
 
 
 WRAPPERS: dict[str, Wrapper] = {
@@ -380,7 +380,7 @@ def _unwrap_parallel(cmd: Command, scan) -> bool:
 
 
 def replace_with_stdin(cmd: Command, stdin: Stdin | None) -> Command:
-    return replace(cmd, stdin=stdin)
+    return Command(cmd.argv, cmd.assigns, cmd.redirects, stdin, cmd.via, cmd.cwd, cmd.effects)
 
 
 _FIND_NAME_TESTS = ("-name", "-iname")

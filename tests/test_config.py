@@ -3,6 +3,8 @@ for word, and nothing runs until it is fixed (as sudo does)."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from conftest import run_guardsh
@@ -52,7 +54,7 @@ def test_config_errors_word_for_word(text, expected, isolated_home):
     path = write_rules(isolated_home, text)
     with pytest.raises(ConfigError) as err:
         load_ruleset(user_file=str(path))
-    rm_line = next(n for n, line in enumerate((packs_dir() / "filesystem.toml").read_text().splitlines(), 1)
+    rm_line = next(n for n, line in enumerate(open(os.path.join(packs_dir(), "filesystem.toml")).read().splitlines(), 1)
                    if line == "[[rule]]")
     want = [e.format(p=path, packs=packs_dir(), line=rm_line) for e in expected]
     assert err.value.problems == want
@@ -117,3 +119,22 @@ def test_project_rules_may_only_tighten(isolated_home, project):
     assert b"a project's rules may only add rules or make them stricter" in result.stderr
     (project / ".guardsh/rules.toml").write_text('[actions]\n"git.push-force" = "deny"\n')
     assert b"denies it outright" in run_guardsh(["-c", "git push -f"], isolated_home).stderr
+
+
+def test_compiled_rules_are_cached_and_never_trusted_over_a_changed_file(isolated_home):
+    from guardsh.decide import judge
+
+    path = write_rules(isolated_home, '[actions]\n"git.clean" = "deny"\n')
+    assert judge("git clean -f", load_ruleset()).decision == "deny"
+    cache = list((isolated_home / ".cache/guardsh").glob("rules-*.cache"))
+    assert len(cache) == 1
+    path.write_text('[actions]\n"git.push-force" = "deny"\n')
+    assert judge("git clean -f", load_ruleset()).decision == "confirm"
+    assert judge("git push -f", load_ruleset()).decision == "deny"
+
+
+def test_corrupt_cache_is_rebuilt(isolated_home):
+    load_ruleset()
+    for cache in (isolated_home / ".cache/guardsh").glob("rules-*.cache"):
+        cache.write_bytes(b"not a pickle")
+    assert load_ruleset().rule("fs.rm-recursive") is not None
