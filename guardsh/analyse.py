@@ -5,17 +5,14 @@ what it cannot know as effects the rules treat as dangerous."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 import os
-import re
-import shlex
 import time
 
 from . import shellparse, targets
 from .model import DYN, Command, Effect, Stdin, Word
 from .rules import read_args
 from .schema import ProgramSpec
+from .textmatch import glob_match
 from .unwrap import SHELLS, unwrap
 
 MAX_DEPTH = 8  # nested bash -c / eval / scripts before giving up (fail closed)
@@ -117,6 +114,8 @@ class Scan:
 
     def _expand_alias(self, cmd: Command) -> None:
         name = cmd.argv[0].text
+        import shlex
+
         line = self.aliases[name] + " " + " ".join(shlex.quote(w.text) for w in cmd.args)
         if DYN in line:
             cmd.effects.append(Effect("shell.dynamic-command", target=name, detail=cmd.display()))
@@ -247,7 +246,7 @@ class Scan:
         name = cmd.name
         if name == "echo":
             newline, escapes = "\n", False
-            while args and re.fullmatch(r"-[neE]+", args[0]):
+            while args and len(args[0]) > 1 and args[0][0] == "-" and not args[0][1:].strip("neE"):
                 newline = "" if "n" in args[0] else newline
                 escapes = "e" in args[0] or escapes
                 args = args[1:]
@@ -262,6 +261,9 @@ class Scan:
             parts = [self.stdin_text(cmd.stdin) if f == "-" else self.read_file(f) for f in files]
             return None if any(p is None for p in parts) else "".join(parts)
         if name == "base64" and {"-d", "--decode", "-D"} & set(args):
+            import base64
+            import binascii
+
             data = self.stdin_text(cmd.stdin)
             try:
                 return None if data is None else base64.b64decode("".join(data.split())).decode("utf-8", "replace")
@@ -328,6 +330,8 @@ def _ansi_escapes(text: str) -> str:
 
 def _printf(fmt: str, args: list[str]) -> str:
     """printf's output for %s/%b/%d formats; enough to read a built command."""
+    import re
+
     fmt = _ansi_escapes(fmt)
     slots = len(re.findall(r"%[-0-9.]*[sbdqc]", fmt))
     if not slots:
@@ -352,10 +356,8 @@ PROTECTED_HOME_FILES = (".ssh/*", ".gnupg/*", ".aws/*", ".kube/config", ".docker
 
 
 def _is_protected_home_file(path: str, home: str) -> bool:
-    import fnmatch
-
     rel = os.path.relpath(path, home) if os.path.isabs(path) else path
-    return any(fnmatch.fnmatch(rel, pattern) for pattern in PROTECTED_HOME_FILES)
+    return any(glob_match(rel, pattern) for pattern in PROTECTED_HOME_FILES)
 
 
 def _strip_version(name: str) -> str:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
-import re
 
 from .analyse import analyse
-from .model import Command, Record
+from .model import Command, Effect, Record
 from .rules import Context, Match, RuleSet, match_rule
+from .schema import Rule
+from .textmatch import regex_search
 
 _RANK = {"allow": 0, "confirm": 1, "deny": 2}
 
@@ -59,16 +60,31 @@ def judge(text: str, ruleset: RuleSet, cwd: str | None = None, home: str | None 
             cwd = None
     commands = analyse(text, ruleset.programs, cwd=cwd, home=home, budget=budget)
     ctx = Context(project=cwd, home=home or os.environ.get("HOME") or os.path.expanduser("~"))
+    try:
+        matches = _match_all(commands, ruleset, ctx)
+    except Exception as e:  # noqa: BLE001 - a matching bug must fail closed, not open
+        failed = Command(argv=[], effects=[Effect("shell.internal-error", detail=f"{type(e).__name__}: {e}")])
+        commands.append(failed)
+        matches = _match_all([failed], ruleset, ctx) or [Match(_INTERNAL_ERROR, failed, None, str(e))]
+    decision = max((m.rule.action for m in matches), key=_RANK.__getitem__, default="allow")
+    return Verdict(decision, matches, commands)
+
+
+# Stands in when even the rule for internal errors has been disabled.
+_INTERNAL_ERROR = Rule("shell.internal-error", "guardsh failed while judging this command, so it cannot "
+                       "vouch for it.", "confirm", [])
+
+
+def _match_all(commands: list[Command], ruleset: RuleSet, ctx: Context) -> list[Match]:
     matches: list[Match] = []
     for cmd in commands:
         for rule in ruleset.for_command(cmd.name):
             m = match_rule(rule, cmd, ruleset.programs, ctx)
             if m is not None and not _allow_listed(m, ruleset):
                 matches.append(m)
-    decision = max((m.rule.action for m in matches), key=_RANK.__getitem__, default="allow")
-    return Verdict(decision, matches, commands)
+    return matches
 
 
 def _allow_listed(m: Match, ruleset: RuleSet) -> bool:
     text = " ".join(w.text for w in m.command.argv)
-    return any(a.rule == m.rule.id and re.search(a.command, text) for a in ruleset.allow)
+    return any(a.rule == m.rule.id and regex_search(a.command, text) for a in ruleset.allow)

@@ -3,15 +3,14 @@ match rules against commands."""
 
 from __future__ import annotations
 
-import fnmatch
 import os
-import re
 
 from . import __version__, paths
 from .argv import ParsedArgs, parse_args
 from .model import Command, Record
 from .schema import AllowEntry, ConfigError, Matcher, ProgramSpec, Rule, RuleFile, parse_file
 from .targets import classify
+from .textmatch import glob_match, regex_search
 
 
 CACHE_VERSION = 2  # bump when the cached data changes shape
@@ -56,7 +55,7 @@ class RuleSet:
                             by_name.setdefault(p, []).append(rule)
             self._index = (by_name, patterns, anywhere)
         by_name, patterns, anywhere = self._index
-        found = by_name.get(name, []) + [r for p, r in patterns if fnmatch.fnmatchcase(name, p)] + anywhere
+        found = by_name.get(name, []) + [r for p, r in patterns if glob_match(name, p)] + anywhere
         seen: set[int] = set()
         return [r for r in found if not (id(r) in seen or seen.add(id(r)))]
 
@@ -276,10 +275,10 @@ def match_rule(rule: Rule, cmd: Command, programs: dict[str, ProgramSpec], ctx: 
 
 def _match(m: Matcher, cmd: Command, programs, ctx: Context):
     target = detail = None
-    if m.program and cmd.name not in m.program and not any(fnmatch.fnmatchcase(cmd.name, p) for p in m.program):
+    if m.program and cmd.name not in m.program and not any(glob_match(cmd.name, p) for p in m.program):
         return None
     if m.effects:
-        found = [e for e in cmd.effects if any(fnmatch.fnmatchcase(e.kind, p) for p in m.effects)]
+        found = [e for e in cmd.effects if any(glob_match(e.kind, p) for p in m.effects)]
         if not found:
             return None
         target, detail = found[0].target, found[0].detail
@@ -290,8 +289,7 @@ def _match(m: Matcher, cmd: Command, programs, ctx: Context):
     if m.subcommand:
         words = [w.text for w in positionals]
         for sub in m.subcommand:
-            if len(words) >= len(sub) and all(w == p or any(c in p for c in "*?[") and fnmatch.fnmatchcase(w, p)
-                                              for w, p in zip(words, sub)):
+            if len(words) >= len(sub) and all(glob_match(w, p) for w, p in zip(words, sub)):
                 positionals = positionals[len(sub):]
                 break
         else:
@@ -304,21 +302,21 @@ def _match(m: Matcher, cmd: Command, programs, ctx: Context):
         return None
     if m.options:
         hit = next(((o, v) for o, pat in m.options.items() for v in parsed.values.get(o, [])
-                    if re.search(pat, v)), None)
+                    if regex_search(pat, v)), None)
         if hit is None:
             return None
         detail = detail or f"{hit[0]} {hit[1]}"
     for opt, pat in m.not_options.items():
-        if opt in parsed.flags and any(re.search(pat, v) for v in parsed.values.get(opt) or [""]):
+        if opt in parsed.flags and any(regex_search(pat, v) for v in parsed.values.get(opt) or [""]):
             return None
     if len(positionals) < m.min_args:
         return None
     if m.args is not None:
-        arg = next((w for w in positionals if re.search(m.args, w.text)), None)
+        arg = next((w for w in positionals if regex_search(m.args, w.text)), None)
         if arg is None:
             return None
         target = target or arg.text
-    if m.not_args is not None and any(re.search(m.not_args, w.text) for w in positionals):
+    if m.not_args is not None and any(regex_search(m.not_args, w.text) for w in positionals):
         return None
     if m.targets:
         cwd = cmd.cwd
@@ -329,6 +327,6 @@ def _match(m: Matcher, cmd: Command, programs, ctx: Context):
         target = str(arg) if arg.dynamic else arg.text
     if m.env:
         env = {k: w.text for k, w in cmd.assigns.items()}
-        if not all(re.search(pat, env.get(var, os.environ.get(var, ""))) for var, pat in m.env.items()):
+        if not all(regex_search(pat, env.get(var, os.environ.get(var, ""))) for var, pat in m.env.items()):
             return None
     return target, detail

@@ -9,7 +9,9 @@ sudo does with a broken sudoers), so the message must say how to fix it.
 
 from __future__ import annotations
 
-import re
+# `re` is imported inside the functions that read TOML: the classes below are
+# loaded from the rules cache on every agent command, the parser only when a
+# file changed.
 from .model import Record
 from .targets import CLASSES
 
@@ -33,7 +35,7 @@ TOP_KEYS = {"program": dict, "rule": list, "disable": list, "actions": dict, "al
             "settings": dict}
 ALLOW_KEYS = {"rule": str, "command": str, "reason": str}
 SETTINGS_KEYS = {"confirm_timeout": int, "project_rules": bool}
-_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*\.[a-z0-9]+(-[a-z0-9]+)*$")
+_ID = r"^[a-z0-9]+(-[a-z0-9]+)*\.[a-z0-9]+(-[a-z0-9]+)*$"
 
 
 class ConfigError(Exception):
@@ -147,6 +149,8 @@ class _Lines:
     (tomllib reports syntax errors with positions but not semantic ones)."""
 
     def __init__(self, text: str):
+        import re
+
         self.keys: dict[tuple, int] = {}
         self.headers: dict[tuple, int] = {}
         counts: dict[str, int] = {}
@@ -189,6 +193,8 @@ class _Lines:
 
 def parse_file(path: str, text: str, *, user: bool) -> RuleFile:
     """Parse and check one rules file; raise ConfigError listing every problem."""
+    import re
+
     try:
         import tomllib
     except ModuleNotFoundError:  # Python 3.10
@@ -283,7 +289,9 @@ def _parse_rule(raw, i: int, lines: _Lines, problem) -> Rule | None:
             problem(lines.of(*where), f"{label}missing key '{key}'")
     if not isinstance(rid, str):
         return None
-    if not _ID.match(rid):
+    import re
+
+    if not re.match(_ID, rid):
         problem(lines.of(*where, "id"),
                 f"{label}key 'id': must be 'family.kebab-name' in lower case, like 'git.push-force'")
     action = raw.get("action")
@@ -371,6 +379,8 @@ def _check_duplicates(rules: list[Rule], problem) -> None:
 
 def _regex(pattern: str, report) -> str | None:
     """The pattern, once it is known to compile; None (reported) if not."""
+    import re
+
     try:
         re.compile(pattern)
     except re.error as e:

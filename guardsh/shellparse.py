@@ -10,7 +10,6 @@ treats it as dangerous.
 from __future__ import annotations
 
 import os
-import re
 
 from .model import DYN, Command, Redirect, Stdin, Word
 
@@ -21,7 +20,6 @@ _parser = None
 _BRACE_OPEN, _BRACE_COMMA, _BRACE_CLOSE = "\x01", "\x02", "\x03"
 _UNQUOTED = str.maketrans({"{": _BRACE_OPEN, ",": _BRACE_COMMA, "}": _BRACE_CLOSE})
 _RESTORE = str.maketrans({_BRACE_OPEN: "{", _BRACE_COMMA: ",", _BRACE_CLOSE: "}"})
-_GLOB_CHARS = re.compile(r"[*?\[]")
 
 _ANSI_C_ESCAPES = {"a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b", "f": "\f", "n": "\n",
                    "r": "\r", "t": "\t", "v": "\v", "\\": "\\", "'": "'", '"': '"', "?": "?"}
@@ -36,32 +34,41 @@ class ParseFailure(Exception):
 def get_parser():
     global _parser
     if _parser is None:
-        import tree_sitter
-
-        _parser = tree_sitter.Parser(tree_sitter.Language(_bash_language()))
+        binding = _load_extension("tree_sitter", "_binding")
+        grammar = _load_extension("tree_sitter_bash", "_binding")
+        if binding is None or grammar is None:
+            import tree_sitter as binding
+            import tree_sitter_bash as grammar
+        _parser = binding.Parser(binding.Language(grammar.language()))
     return _parser
 
 
-def _bash_language():
-    """tree_sitter_bash's __init__ imports importlib.resources (and with it
-    pathlib, tempfile, typing: ~20 ms) only to read query files guardsh never
-    uses; load the compiled grammar module directly, on every agent command."""
-    import importlib.machinery
-    import importlib.util
+def _load_extension(package: str, name: str):
+    """Load a package's compiled module without running the package's
+    __init__: tree_sitter's imports typing (and with it re), tree_sitter_bash's
+    importlib.resources (and pathlib, tempfile): together ~25 ms that every
+    agent command would pay for code guardsh never calls. None if not found."""
+    import importlib.machinery  # importlib.util would cost another 4 ms
+    import sys
 
-    try:
-        spec = importlib.util.find_spec("tree_sitter_bash")
-        folder = spec.submodule_search_locations[0]
-        name = next(f for f in os.listdir(folder) if f.startswith("_binding.") and
-                    f.endswith(tuple(importlib.machinery.EXTENSION_SUFFIXES)))
-        loader = importlib.machinery.ExtensionFileLoader("tree_sitter_bash._binding", os.path.join(folder, name))
-        module = importlib.util.module_from_spec(importlib.util.spec_from_loader(loader.name, loader))
-        loader.exec_module(module)
-        return module.language()
-    except (AttributeError, ImportError, OSError, StopIteration, TypeError):
-        import tree_sitter_bash
-
-        return tree_sitter_bash.language()
+    suffixes = tuple(importlib.machinery.EXTENSION_SUFFIXES)
+    for entry in sys.path:
+        folder = os.path.join(entry or ".", package)
+        try:
+            filename = next((f for f in os.listdir(folder) if f.startswith(name + ".") and f.endswith(suffixes)), None)
+        except OSError:
+            continue
+        if filename is None:
+            return None
+        try:
+            loader = importlib.machinery.ExtensionFileLoader(f"{package}.{name}", os.path.join(folder, filename))
+            spec = importlib.machinery.ModuleSpec(loader.name, loader, origin=loader.path)
+            module = loader.create_module(spec)
+            loader.exec_module(module)
+            return module
+        except (ImportError, OSError):
+            return None
+    return None
 
 
 def parse_tree(text: str):
@@ -347,7 +354,7 @@ class Walker:
                  "regex", "special_variable_name"):
             raw = _text(node)
             value = _unescape_unquoted(raw)
-            glob = bool(_GLOB_CHARS.search(raw.replace("\\*", "").replace("\\?", "")))
+            glob = _has_glob(raw)
             if top and value.startswith("~") and not parts:
                 value = self._tilde(value)
             if protect_braces:
@@ -436,19 +443,38 @@ _STATEMENT_TYPES = {"command", "redirected_statement", "pipeline", "list", "subs
                     "negated_command", "unset_command", "test_command"}
 
 
+def _has_glob(raw: str) -> bool:
+    """An unquoted, unescaped *, ? or [ in a word as written."""
+    escaped = False
+    for ch in raw:
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif ch in "*?[":
+            return True
+    return False
+
+
 def _unescape_unquoted(s: str) -> str:
     if "\\" not in s:
         return s
+    import re
+
     return re.sub(r"\\(\n|.)", lambda m: "" if m.group(1) == "\n" else m.group(1), s, flags=re.S)
 
 
 def _unescape_double(s: str) -> str:
     if "\\" not in s:
         return s
+    import re
+
     return re.sub(r'\\([\\"$`\n])', lambda m: "" if m.group(1) == "\n" else m.group(1), s)
 
 
 def _decode_ansi_c(s: str) -> str:
+    import re
+
     out, i = [], 0
     while i < len(s):
         ch = s[i]
@@ -526,6 +552,8 @@ def _split_top(inner: str) -> list[str]:
 
 
 def _sequence(inner: str) -> list[str] | None:
+    import re
+
     m = re.fullmatch(r"(-?\d+)\.\.(-?\d+)|([a-zA-Z])\.\.([a-zA-Z])", inner)
     if not m:
         return None

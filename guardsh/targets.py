@@ -20,11 +20,10 @@ class a word falls in. The classes, from most to least alarming:
 
 from __future__ import annotations
 
-import fnmatch
 import os
-import re
 
 from .model import DYN, Word
+from .textmatch import glob_match
 
 CLASSES = ("dynamic", "root", "device", "system", "home", "outside", "project-root", "vcs",
            "data", "project", "artifact", "tmp", "null")
@@ -55,8 +54,8 @@ SYSTEM_ROOTS = ("/etc", "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/l
                 "/boot", "/var", "/opt", "/srv", "/sys", "/proc", "/root", "/home", "/snap",
                 "/run", "/nix", "/System", "/Library", "/Applications", "/Users", "/private")
 TMP_ROOTS = ("/tmp", "/var/tmp", "/private/tmp")
-_DEVICE = re.compile(r"^/dev/(sd|hd|vd|xvd|nvme|mmcblk|md|dm-|mapper/|disk|loop|sr|nbd|rbd|zd|"
-                     r"block/|fd\d|mtd|ram)")
+_DEVICES = tuple("/dev/" + d for d in ("sd", "hd", "vd", "xvd", "nvme", "mmcblk", "md", "dm-", "mapper/",
+                                        "disk", "loop", "sr", "nbd", "rbd", "zd", "block/", "mtd", "ram"))
 _NULL = ("/dev/null", "/dev/zero", "/dev/stdout", "/dev/stderr", "/dev/stdin", "/dev/tty",
          "/dev/random", "/dev/urandom", "/dev/full")
 
@@ -76,7 +75,7 @@ def classify(word: Word | str, cwd: str | None, project: str | None, home: str) 
         return "root"
     if path.startswith(_NULL) or path.startswith("/dev/fd/") or path.startswith("/proc/self/fd"):
         return "null"
-    if _DEVICE.match(path):
+    if path.startswith(_DEVICES):
         return "device"
     if project and project not in ("/", home) and _inside(path, project):
         return _classify_in_project(os.path.relpath(path, project) if "*" not in path
@@ -107,7 +106,7 @@ def _classify_in_project(rel: str, in_home: bool = False) -> str:
     if _is_artifact(parts):
         return "artifact"
     name = parts[-1]
-    if name not in NOT_DATA and any(fnmatch.fnmatch(name, g) for g in DATA_GLOBS):
+    if name not in NOT_DATA and any(glob_match(name, g) for g in DATA_GLOBS):
         return "data"
     if in_home and len(parts) == 1 and name.startswith("."):
         return "home"  # ~/.ssh, ~/.config, ~/.bashrc: the user's, not the project's
@@ -123,7 +122,7 @@ def _is_artifact(parts: list[str]) -> bool:
     name = parts[-1]
     if "*" in name and name.strip("*") == "":
         return False
-    return any(fnmatch.fnmatch(name, g) for g in ARTIFACT_GLOBS) or any(
+    return any(glob_match(name, g) for g in ARTIFACT_GLOBS) or any(
         g.startswith("*.") and name.endswith(g[1:]) for g in ARTIFACT_GLOBS)
 
 

@@ -4,8 +4,6 @@ judge `rm -rf ~` whether it is typed plainly or behind three wrappers."""
 
 from __future__ import annotations
 
-import re
-import shlex
 from .argv import parse_args
 from .model import DYN, Command, Effect, Stdin, Word
 
@@ -301,6 +299,8 @@ ENV_SETUP_TOOLS = {"ssh-agent", "pyenv", "rbenv", "nodenv", "jenv", "goenv", "di
 
 
 def _env_setup_substitution(word: Word) -> bool:
+    import re
+
     m = re.fullmatch(r'"?\$\(\s*([A-Za-z0-9_./-]+)[^()`;|&]*\)"?', word.raw)
     return bool(m) and m.group(1).rsplit("/", 1)[-1] in ENV_SETUP_TOOLS
 
@@ -433,6 +433,8 @@ def _unwrap_find(cmd: Command, scan) -> None:
 
 
 def _split_words(text: str) -> list[str]:
+    import shlex
+
     try:
         return shlex.split(text)
     except ValueError:
