@@ -6,6 +6,7 @@ what it cannot know as effects the rules treat as dangerous."""
 from __future__ import annotations
 
 import os
+import stat
 import time
 
 from . import shellparse, targets
@@ -13,11 +14,12 @@ from .model import DYN, Command, Effect, Stdin, Word
 from .rules import read_args
 from .schema import ProgramSpec
 from .textmatch import glob_match
-from .unwrap import SHELLS, unwrap
+from .unwrap import SHELLS, embedded_shell_lines, unwrap
 
 MAX_DEPTH = 8  # nested bash -c / eval / scripts before giving up (fail closed)
 MAX_FILE = 1 << 20  # bytes of a script or payload file that are read
 NO_OUTPUT = {":", "true", "false"}
+STDIN_PATHS = {"/dev/stdin", "/dev/fd/0", "/proc/self/fd/0", "-"}
 INTERPRETERS = {"python", "node", "perl", "ruby", "php", "deno", "bun", "awk"}
 
 
@@ -41,6 +43,7 @@ class Scan:
         self.pending_redirects: list = []
         self.commands: list[Command] = []
         self.written: set[str] = set()  # files the line writes before it may read them
+        self.virtual_files: dict[str, str] = {}  # process substitutions whose output is known
         self.depth = 0
         self.scripts: list[str] = []  # scripts being read, to cut cycles
         self.calls: list[str] = []  # functions being expanded
@@ -48,7 +51,10 @@ class Scan:
 
     # --- entry points -----------------------------------------------------
 
-    def parse(self, text: str, via: tuple[str, ...] = (), source: str | None = None) -> None:
+    def parse(self, text: str, via: tuple[str, ...] = (), source: str | None = None,
+              stdin: Stdin | None = None) -> None:
+        """Emit the commands `text` runs; `stdin` is what they read when the
+        text itself does not redirect it (bash -s <<EOF, ssh host 'sh' <<EOF)."""
         if self.depth >= MAX_DEPTH:
             self._unknown("shell.too-deep", via, f"more than {MAX_DEPTH} levels of nested shells")
             return
@@ -67,9 +73,9 @@ class Scan:
                     self._unknown("shell.parse-error", via, str(failure))
                     # Still read what can be read: it names the rules at stake.
                     tree = shellparse.get_parser().parse(text.encode("utf-8", "surrogateescape"))
-                    shellparse.Walker(self, via).walk_program(tree.root_node)
+                    shellparse.Walker(self, via, stdin).walk_program(tree.root_node)
                 return
-            shellparse.Walker(self, via).walk_program(tree.root_node)
+            shellparse.Walker(self, via, stdin).walk_program(tree.root_node)
         finally:
             self.depth -= 1
             if source:
@@ -95,6 +101,11 @@ class Scan:
             return
         if unwrap(cmd, self) and not cmd.effects:
             return
+        for label, line in embedded_shell_lines(cmd):
+            if DYN in line:
+                cmd.effects.append(Effect("shell.eval-dynamic", detail=f"{label}{line}"))
+            else:
+                self.parse(line, cmd.via + (label,))
         self._track_cd(cmd)
         self._content(cmd)
         self._shell_effects(cmd)
@@ -277,24 +288,46 @@ class Scan:
                 return None
         return None
 
-    def read_file(self, path: str) -> str | None:
-        """A payload file's text, or None when it cannot be known now."""
+    def read_file(self, path: str, stdin: Stdin | None = None) -> str | None:
+        """A payload file's text, or None when it cannot be known now.
+        /dev/stdin is the command's own stdin, never guardsh's; only regular
+        files are opened (a FIFO or device could block or be consumed)."""
         if not path or DYN in path:
             return None
+        if path in STDIN_PATHS:
+            return self.stdin_text(stdin) if stdin is not None else None
+        if path in self.virtual_files:
+            return self.virtual_files[path]
         full = self._abs(os.path.expanduser(path))
         if full in self.written:
             return None  # written earlier on this line: its content is not on disk yet
         try:
-            with open(full, "rb") as fh:
-                data = fh.read(MAX_FILE + 1)
+            fd = os.open(full, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
         except OSError:
             return None
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return None
+            data = os.read(fd, MAX_FILE + 1)
+        except OSError:
+            return None
+        finally:
+            os.close(fd)
         if len(data) > MAX_FILE:
             return None
         return data.decode("utf-8", "replace")
 
-    def read_script(self, path: str) -> tuple[str, str | None]:
+    def virtual_file(self, text: str) -> str:
+        """A name for content known now that bash will pass as a file: <(echo x)."""
+        name = f"/dev/fd/guardsh-{len(self.virtual_files)}"
+        self.virtual_files[name] = text
+        return name
+
+    def read_script(self, path: str, stdin: Stdin | None = None) -> tuple[str, str | None]:
         """-> ("shell", text) | ("missing", None) | ("unreadable", None) | ("not-shell", None)."""
+        if path in STDIN_PATHS or path in self.virtual_files:
+            text = self.read_file(path, stdin)
+            return ("shell", text) if text is not None else ("unreadable", None)
         full = self._abs(os.path.expanduser(path))
         if full in self.scripts:
             return "shell", ""  # a cycle: already being read

@@ -51,8 +51,10 @@ def parse_args(args: list[Word], value_options=frozenset(), stop_at_first_positi
                 i += 1
             i += 1
             continue
-        if text.startswith("-") and len(text) > 1 and not text[1].isdigit() or (
-                text.startswith("-") and len(text) > 1 and f"-{text[1]}" in value_options):
+        # `-5` is a number to most programs, but to a wrapper (nice -10,
+        # xargs -0) every leading `-word` is an option: its command comes after.
+        if text.startswith("-") and len(text) > 1 and (
+                not text[1].isdigit() or stop_at_first_positional or f"-{text[1]}" in value_options):
             j = 1
             while j < len(text):
                 flag = "-" + text[j]

@@ -8,6 +8,7 @@ cannot account for is run-time text (DYN)."""
 from __future__ import annotations
 
 from .model import DYN, Command, Redirect, Stdin, Word
+from .shellparse import expand_braces
 
 _DYNAMIC_PARTS = ("parameter", "commandsubstitution", "processsubstitution")
 
@@ -53,7 +54,7 @@ class _Emitter:
         argv, assigns, redirects = [], {}, []
         for part in n.parts:
             if part.kind == "word":
-                argv.append(self.word(part))
+                argv.extend(self.words(part))
             elif part.kind == "assignment":
                 name, _, _ = part.word.partition("=")
                 value = self.word(part)
@@ -76,6 +77,16 @@ class _Emitter:
                       via=self.via)
         self.scan.emit(cmd)
         return cmd
+
+    def words(self, n) -> list[Word]:
+        """Brace expansion, which bashlex leaves undone: {rm,-rf,~} is three words."""
+        word = self.word(n)
+        written = self.source[n.pos[0]:n.pos[1]]
+        if "{" in written and not any(q in written for q in "'\"\\$"):
+            expanded = expand_braces(word.text)
+            if len(expanded) > 1:
+                return [Word(text, written) for text in expanded]
+        return [word]
 
     def word(self, n) -> Word:
         """bashlex has removed the quotes; put DYN where run-time parts were."""

@@ -99,9 +99,10 @@ class Walker:
     """Walks one tree; `scan` receives commands and keeps the line's state
     (variables, functions, working directory) across statements."""
 
-    def __init__(self, scan, via: tuple[str, ...] = ()):
+    def __init__(self, scan, via: tuple[str, ...] = (), stdin: Stdin | None = None):
         self.scan = scan
         self.via = via
+        self.stdin = stdin  # what the text's commands read unless they redirect
         self.misplaced: dict[int, list[Word]] = {}  # command node id -> words
 
     # --- statements -------------------------------------------------------
@@ -127,9 +128,13 @@ class Walker:
             body = node.child_by_field_name("body")
             if name_node is not None and body is not None:
                 self.scan.functions[_text(name_node)] = body
+                if _text(name_node) in _CALLED_BY_BASH:
+                    self.walk(body)
             return None
         if t in ("comment", "heredoc_body", "heredoc_end", "heredoc_start"):
             return None
+        if t == "for_statement":
+            return self._for(node)
         if t == "declaration_command":
             return self._declaration(node)
         if t == "unset_command":
@@ -147,14 +152,32 @@ class Walker:
             if c.type in _STATEMENT_TYPES or c.type.endswith("_statement") or c.type in (
                     "do_group", "else_clause", "elif_clause", "case_item", "compound_statement",
                     "subshell", "list", "program"):
-                last = self.walk(c)
+                last = self.walk(c, stdin)
             else:
                 self.word(c)
         return last
 
+    def _for(self, node) -> Command | None:
+        """`for x in a b; do ...; done` runs the body with x = a, then b: judge
+        it for each value when they are few and literal, else with x unknown."""
+        variable = node.child_by_field_name("variable")
+        body = node.child_by_field_name("body")
+        values: list[Word] = []
+        for i, c in enumerate(node.children):
+            if node.field_name_for_child(i) == "value":
+                values.extend(self.words(c))
+        name = _text(variable) if variable is not None else ""
+        literal = [w.text for w in values if not w.dynamic and not w.glob]
+        runs = literal if values and len(literal) == len(values) and len(values) <= 16 else [DYN]
+        last = None
+        for value in runs:
+            self.scan.vars[name] = value
+            last = self.walk(body) if body is not None else None
+        return last
+
     def walk_program(self, root) -> None:
         for c in root.named_children:
-            self.walk(c)
+            self.walk(c, self.stdin)
 
     def _pipeline(self, parts, stdin: Stdin | None) -> Command | None:
         last = None
@@ -333,8 +356,11 @@ class Walker:
     # --- words -------------------------------------------------------------
 
     def words(self, node) -> list[Word]:
-        """One word node -> the words bash makes of it (brace expansion)."""
+        """One word node -> the words bash makes of it (field splitting of an
+        unquoted $VAR, brace expansion)."""
         w = self.word(node, protect_braces=True)
+        if node.type in ("simple_expansion", "expansion") and not w.dynamic and w.text.split() != [w.text]:
+            return [Word(part, w.raw) for part in w.text.split()]
         if _BRACE_OPEN in w.text:
             expanded = _expand_braces(w.text)
             if len(expanded) > 1:
@@ -400,13 +426,21 @@ class Walker:
             last = None
             for c in statements:
                 last = self.walk(c)
-            # $(echo x | base64 -d) is known now: use what it prints.
-            output = self.scan.output_of(last) if t == "command_substitution" and len(statements) == 1 and last else None
-            parts.append(output.rstrip("\n") if output is not None and DYN not in output else DYN)
+            # $(echo x | base64 -d) and <(echo x) are known now: use what they print.
+            output = self.scan.output_of(last) if len(statements) == 1 and last else None
+            if output is None or DYN in output:
+                parts.append(DYN)
+            elif t == "command_substitution":
+                parts.append(output.rstrip("\n"))
+            elif _text(node).startswith("<("):
+                parts.append(self.scan.virtual_file(output))
+            else:
+                parts.append(DYN)  # >(cmd): a file written into, not read
             return False
         if t == "arithmetic_expansion":
             for c in node.named_children:
                 self._word_into(c, [], False)
+            self._arithmetic_variables(node)
             parts.append(DYN)
             return False
         # Anything else (brace_expression, array, binary_expression, ...):
@@ -415,6 +449,18 @@ class Walker:
             self._word_into(c, [], False)
         parts.append(_text(node) if node.child_count == 0 else DYN)
         return False
+
+    def _arithmetic_variables(self, node) -> None:
+        """$((X)) evaluates X's value as an expression, running any $(...) in
+        it: X='a[$(rm -rf ~)]' runs rm. Judge such values as shell."""
+        stack = [node]
+        while stack:
+            n = stack.pop()
+            if n.type == "variable_name":
+                value = self.scan.vars.get(_text(n), "")
+                if "$(" in value or "`" in value:
+                    self.scan.parse(": " + value, self.via + ("arithmetic",))
+            stack.extend(n.named_children)
 
     def _variable(self, name_node) -> str:
         name = _text(name_node)
@@ -435,6 +481,9 @@ def _last_command_node(node):
         node = node.named_children[-1]
     return node
 
+
+# Functions bash calls by itself: judged where they are defined.
+_CALLED_BY_BASH = {"command_not_found_handle", "command_not_found_handler"}
 
 _STATEMENT_TYPES = {"command", "redirected_statement", "pipeline", "list", "subshell",
                     "compound_statement", "if_statement", "while_statement", "for_statement",
@@ -549,6 +598,11 @@ def _split_top(inner: str) -> list[str]:
             cur.append(ch)
     parts.append("".join(cur))
     return parts
+
+
+def expand_braces(text: str) -> list[str]:
+    """Brace expansion of an unquoted word: a{b,c}d -> abd acd."""
+    return [e.translate(_RESTORE) for e in _expand_braces(text.translate(_UNQUOTED))]
 
 
 def _sequence(inner: str) -> list[str] | None:

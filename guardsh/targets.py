@@ -40,7 +40,7 @@ ARTIFACT_NAMES = {
     "lib-cov", ".nyc_output", ".hypothesis", ".benchmarks", "wheels", ".ipynb_checkpoints",
 }
 ARTIFACT_GLOBS = ("*.pyc", "*.pyo", "*.o", "*.obj", "*.a", "*.so", "*.class", "*.log",
-                  "*.tmp", "*.temp", "*.swp", "*.swo", "*~", ".DS_Store", "Thumbs.db",
+                  "*.tmp", "*.temp", "*.swp", "*.swo", "?*~", ".DS_Store", "Thumbs.db",
                   "*.egg-info", "*.tsbuildinfo", "*.map", "*.min.js", "*.d", "*.gcda",
                   "*.gcno", "*.orig", "*.rej", "*.pid", "*.lock.tmp", "npm-debug.log*",
                   "yarn-error.log*", "*.whl", "*.tgz", "core", "core.*", "*.dSYM")

@@ -65,10 +65,14 @@ WRAPPERS: dict[str, Wrapper] = {
     "then": _w(),
     "watch": _w("-n --interval -q --equexit", as_string=True),
     "npx": _w("-p --package", strings="-c --call"),
+    "fakeroot": _w("-l --lib --faked -s -i"),
+    "script": _w("-E --echo -I --log-in -O --log-out -B --log-io -T --log-timing -m --logging-format",
+                 strings="-c --command"),
+    "screen": _w("-S -c -e -h -p -T -X -L -Logfile"),
+    "coproc": _w(),
     "bunx": _w("-p --package"),
     "pnpx": _w("-p --package"),
-    "ssh": _w("-B -b -c -D -E -e -F -I -i -J -L -l -m -O -o -p -Q -R -S -W -w",
-              skip=1, as_string=True, no_run="-V -G"),
+
     "su": _w("-s --shell -g --group -G --supp-group -w --whitelist-environment",
              strings="-c --command --session-command"),
     "runuser": _w("-u --user -s --shell -g --group -G --supp-group -w",
@@ -87,13 +91,19 @@ SHELL_VALUE_OPTIONS = frozenset("-o +o -O +O --rcfile --init-file".split())
 # host, a project environment): {program: {subcommand words: Wrapper}}.
 # The command follows the subcommand, or `--`.
 _EXEC_OPTS = "-e --env --env-file -u --user -w --workdir --detach-keys --index"
+_RUN_OPTS = (_EXEC_OPTS + " -v --volume --mount -p --publish --name --network --net -l --label "
+             "--entrypoint --platform --pull --cpus -m --memory --hostname -h --add-host --dns "
+             "--cap-add --cap-drop --device --gpus --restart --log-driver --ulimit --shm-size "
+             "--tmpfs --volumes-from --link --expose --health-cmd --cidfile")
 _K8S_OPTS = "-c --container -n --namespace --context -f --filename --kubeconfig --pod-running-timeout"
 REMOTE_RUNNERS: dict[str, dict[str, Wrapper]] = {
     "kubectl": {"exec": _w(_K8S_OPTS, skip=1)},
     "oc": {"exec": _w(_K8S_OPTS, skip=1), "rsh": _w(_K8S_OPTS, skip=1)},
     "docker": {"exec": _w(_EXEC_OPTS, skip=1), "compose exec": _w(_EXEC_OPTS, skip=1),
-               "container exec": _w(_EXEC_OPTS, skip=1)},
-    "podman": {"exec": _w(_EXEC_OPTS, skip=1), "compose exec": _w(_EXEC_OPTS, skip=1)},
+               "container exec": _w(_EXEC_OPTS, skip=1), "run": _w(_RUN_OPTS, skip=1),
+               "container run": _w(_RUN_OPTS, skip=1), "compose run": _w(_RUN_OPTS, skip=1)},
+    "podman": {"exec": _w(_EXEC_OPTS, skip=1), "compose exec": _w(_EXEC_OPTS, skip=1),
+               "run": _w(_RUN_OPTS, skip=1)},
     "nerdctl": {"exec": _w(_EXEC_OPTS, skip=1)},
     "docker-compose": {"exec": _w(_EXEC_OPTS, skip=1)},
     "railway": {"run": _w("-s --service -e --environment -p --project"),
@@ -108,6 +118,8 @@ REMOTE_RUNNERS: dict[str, dict[str, Wrapper]] = {
                         "-l --limit", strings="-a --args")},
     "vagrant": {"ssh": _w("", strings="-c --command")},
     "render": {"ssh": _w("")},
+    "tmux": {sub: _w("-s -n -t -c -x -y -F -e -l -L -S -f -p") for sub in (
+        "new", "new-session", "new-window", "neww", "split-window", "splitw", "run-shell", "run", "respawn-pane")},
     # Project tool runners: `uv run CMD`, `poetry run CMD`, `pnpm exec CMD` ...
     "uv": {"run": _w("--with --python -p --project --directory --package --extra --group --env-file")},
     "uvx": {"*": _w("--with --from --python -p")},
@@ -134,10 +146,14 @@ def unwrap(cmd: Command, scan) -> bool:
     name = cmd.name
     if not cmd.argv:
         return False
+    if name == "ssh":
+        return _unwrap_ssh(cmd, scan)
     if name in WRAPPERS:
         return _unwrap_generic(cmd, scan, WRAPPERS[name], name)
     if name in SHELLS:
         return _unwrap_shell(cmd, scan)
+    if name == "parallel" and cmd.args and cmd.args[0].text in (":::", "::::"):
+        return _unwrap_parallel_lines(cmd, scan)
     if name in ("eval", "trap", "alias"):
         return _unwrap_string_builtin(cmd, scan, name)
     if name in ("source", "."):
@@ -160,6 +176,60 @@ def unwrap(cmd: Command, scan) -> bool:
     return False
 
 
+# Environment variables and options whose value a program runs as a shell line.
+SHELL_LINE_VARIABLES = {"GIT_SSH_COMMAND", "GIT_EDITOR", "GIT_SEQUENCE_EDITOR", "GIT_PAGER",
+                        "GIT_EXTERNAL_DIFF", "GIT_ASKPASS", "SSH_ASKPASS", "PROMPT_COMMAND",
+                        "EDITOR", "VISUAL", "PAGER", "MANPAGER", "LESSOPEN", "LESSCLOSE"}
+_GIT_COMMAND_KEYS = {"core.pager", "core.sshcommand", "core.editor", "core.fsmonitor", "core.askpass",
+                     "sequence.editor", "diff.external", "gpg.program", "credential.helper"}
+_TAR_COMMAND_OPTIONS = {"--checkpoint-action", "--to-command", "-I", "--use-compress-program",
+                        "--rsh-command", "--info-script", "-F", "--new-volume-script"}
+
+
+def embedded_shell_lines(cmd: Command) -> list[tuple[str, str]]:
+    """(label, line) for each shell line a program will run from its
+    environment or options: GIT_SSH_COMMAND=..., git -c alias.x='!...',
+    tar --to-command=..., sed's e command."""
+    lines = [(f"{k}=", w.text) for k, w in cmd.assigns.items() if k in SHELL_LINE_VARIABLES]
+    name = cmd.name
+    if name == "git":
+        parsed, _ = parse_args(cmd.args, frozenset({"-c", "-C", "--git-dir", "--work-tree"}),
+                               stop_at_first_positional=True)
+        for item in parsed.values.get("-c", []):
+            key, _, value = item.partition("=")
+            key = key.lower()
+            if key.startswith(("alias.", "credential.")) and value.startswith("!"):
+                lines.append((f"git -c {key}", value[1:]))
+            elif key in _GIT_COMMAND_KEYS or key.startswith(("pager.", "filter.")):
+                lines.append((f"git -c {key}", value))
+    elif name in ("tar", "gtar", "bsdtar"):
+        parsed, _ = parse_args(cmd.args, frozenset(_TAR_COMMAND_OPTIONS | {"-f", "--file", "-C"}))
+        for opt in _TAR_COMMAND_OPTIONS:
+            for value in parsed.values.get(opt, []):
+                lines.append((f"tar {opt}", value.removeprefix("exec=")))
+    elif name in ("sed", "gsed"):
+        lines.extend(("sed e", line) for line in _sed_executes(cmd))
+    return lines
+
+
+def _sed_executes(cmd: Command) -> list[str]:
+    """GNU sed runs a shell command with `e CMD`, and the pattern space with s///e."""
+    import re
+
+    parsed, _ = parse_args(cmd.args, frozenset({"-e", "--expression", "-f", "--file", "-l", "-s"}))
+    scripts = parsed.values.get("-e", []) + parsed.values.get("--expression", [])
+    if not scripts and parsed.positionals:
+        scripts = [parsed.positionals[0].text]
+    found = []
+    for script in scripts:
+        for m in re.finditer(r"(?:^|[;\n{}])\s*[0-9,$/^]*\s*e\s+([^;\n}]+)", script):
+            found.append(m.group(1))
+        part = r"(?:\\.|(?!\1).)*"  # up to the next unescaped delimiter
+        if re.search(rf"(?:^|[;\n])\s*[0-9,$]*\s*s(.){part}\1{part}\1[gpIiMm0-9]*e", script):
+            found.append(DYN)  # the pattern space, only known at run time
+    return found
+
+
 def _emit_inner(cmd: Command, scan, argv: list[Word], label: str) -> None:
     scan.emit(Command(argv=argv, assigns=cmd.assigns, redirects=cmd.redirects, stdin=cmd.stdin,
                       via=cmd.via + (label,)))
@@ -167,22 +237,31 @@ def _emit_inner(cmd: Command, scan, argv: list[Word], label: str) -> None:
 
 def _unwrap_generic(cmd: Command, scan, spec: Wrapper, label: str) -> bool:
     args = cmd.args
-    parsed, i = parse_args(args, spec.value_options | spec.string_options | spec.split_options,
-                           stop_at_first_positional=True)
+    values = spec.value_options | spec.string_options | spec.split_options
+    parsed, i = parse_args(args, values, stop_at_first_positional=True)
     if parsed.flags & spec.no_run_flags:
         return True
-    for opt in spec.string_options:
-        for text in parsed.values.get(opt, []):
-            scan.parse(text, cmd.via + (f"{label} {opt}",))
+    if spec.string_options:  # `su deploy -c CMD`: the line may follow a positional
+        everywhere, _ = parse_args(args, values)
+        lines = [text for opt in spec.string_options for text in everywhere.values.get(opt, [])]
+        for text in lines:
+            scan.parse(text, cmd.via + (f"{label} -c",), stdin=cmd.stdin)
+        if lines:
+            return True
     for opt in spec.split_options:
         for text in parsed.values.get(opt, []):
             rest = [Word(t, t) for t in _split_words(text)] + args[i:]
             _emit_inner(cmd, scan, rest, f"{label} {opt}")
             return True
     rest = args[i:]
-    if label == "env":  # NAME=VALUE words before the command
+    assigns = cmd.assigns
+    if label == "env":  # NAME=VALUE words before the command: the command's environment
+        assigns = dict(assigns)
         while rest and "=" in rest[0].text and not rest[0].text.startswith("="):
+            name_, _, value = rest[0].text.partition("=")
+            assigns[name_] = Word(value, rest[0].raw)
             rest = rest[1:]
+        cmd = Command(cmd.argv, assigns, cmd.redirects, cmd.stdin, cmd.via, cmd.cwd, cmd.effects)
     rest = rest[spec.skip:]
     if label in ("busybox", "toybox") and not rest:
         return True
@@ -196,6 +275,35 @@ def _unwrap_generic(cmd: Command, scan, spec: Wrapper, label: str) -> bool:
             scan.parse(line, cmd.via + (label,))
         return True
     _emit_inner(cmd, scan, rest, label)
+    return True
+
+
+_SSH = Wrapper("-B -b -c -D -E -e -F -I -i -J -L -l -m -O -o -p -Q -R -S -W -w", no_run="-V -G")
+# ssh -o options whose value is a command line run locally.
+_SSH_LOCAL_COMMANDS = ("proxycommand", "localcommand", "knownhostscommand", "remotecommand")
+
+
+def _unwrap_ssh(cmd: Command, scan) -> bool:
+    """`ssh HOST CMD...` runs CMD (joined into one line) in the remote shell;
+    with no CMD, the remote shell reads its script from stdin."""
+    parsed, i = parse_args(cmd.args, _SSH.value_options, stop_at_first_positional=True)
+    if parsed.flags & _SSH.no_run_flags:
+        return True
+    for option in parsed.values.get("-o", []):
+        key, _, value = option.partition("=")
+        if key.strip().lower() in _SSH_LOCAL_COMMANDS and value:
+            scan.parse(value, cmd.via + (f"ssh -o {key.strip()}",))
+    rest = cmd.args[i + 1:]  # after HOST
+    if rest and rest[0].text == "--":
+        rest = rest[1:]
+    if not rest:
+        if cmd.stdin is not None:
+            _run_stdin(cmd, scan, "ssh")
+        return not cmd.effects
+    if any(w.dynamic for w in rest):
+        _emit_inner(cmd, scan, rest, "ssh")  # judged word by word
+    else:
+        scan.parse(" ".join(w.text for w in rest), cmd.via + ("ssh",), stdin=cmd.stdin)
     return True
 
 
@@ -241,6 +349,7 @@ def _unwrap_remote(cmd: Command, scan, runners: dict[str, Wrapper]) -> bool:
 
 
 def _unwrap_shell(cmd: Command, scan) -> bool:
+    _shell_environment(cmd, scan)
     parsed, i = parse_args(cmd.args, SHELL_VALUE_OPTIONS, stop_at_first_positional=True)
     rest = cmd.args[i:]
     label = cmd.name
@@ -261,6 +370,20 @@ def _unwrap_shell(cmd: Command, scan) -> bool:
     return True
 
 
+def _shell_environment(cmd: Command, scan) -> None:
+    """What a shell runs before its script: BASH_ENV/ENV files and functions
+    exported as BASH_FUNC_name%%=() { ...; }."""
+    for name, value in cmd.assigns.items():
+        if name in ("BASH_ENV", "ENV"):
+            _run_script_file(cmd, scan, value, f"{name}={value}")
+        elif name.startswith("BASH_FUNC_"):
+            body = value.text.partition(")")[2]
+            if DYN in body:
+                cmd.effects.append(Effect("shell.eval-dynamic", detail=f"{name}=..."))
+            else:
+                scan.parse(body, cmd.via + (name,))
+
+
 def _run_stdin(cmd: Command, scan, label: str) -> None:
     text = scan.stdin_text(cmd.stdin)
     if text is not None:
@@ -278,7 +401,7 @@ def _run_script_file(cmd: Command, scan, path: Word | None, label: str, executab
             cmd.effects.append(Effect("shell.unknown-script", target=str(path),
                                       detail=f"{label}: the script's name is only known at run time"))
         return
-    status, text = scan.read_script(path.text)
+    status, text = scan.read_script(path.text, cmd.stdin)
     if status == "missing":
         return  # bash will fail to find it; nothing runs
     if status == "unreadable":
@@ -316,11 +439,12 @@ def _unwrap_string_builtin(cmd: Command, scan, name: str) -> bool:
         scan.parse(" ".join(w.text for w in cmd.args), cmd.via + ("eval",))
         return True
     if name == "trap":
-        if cmd.args and not cmd.args[0].text.startswith("-"):
-            if cmd.args[0].dynamic:
-                cmd.effects.append(Effect("shell.eval-dynamic", detail=f"trap {cmd.args[0]}"))
+        args = cmd.args[1:] if cmd.args and cmd.args[0].text == "--" else cmd.args
+        if args and not args[0].text.startswith("-"):
+            if args[0].dynamic:
+                cmd.effects.append(Effect("shell.eval-dynamic", detail=f"trap {args[0]}"))
             else:
-                scan.parse(cmd.args[0].text, cmd.via + ("trap",))
+                scan.parse(args[0].text, cmd.via + ("trap",))
         return False
     # alias NAME='VALUE': remembered, and judged where NAME is used.
     for w in cmd.args:
@@ -339,12 +463,15 @@ def _unwrap_xargs(cmd: Command, scan) -> bool:
     parsed, i = parse_args(cmd.args, _XARGS_VALUES - {"-i", "-e", "-l"}, stop_at_first_positional=True,
                            optional_value_options=frozenset({"-i", "-e", "-l"}))
     rest = cmd.args[i:] or [Word("echo", "echo")]
+    items = _xargs_items(cmd, scan, parsed)
     replace_str = parsed.value("-I", "--replace", "-i")
     if replace_str is not None:
         replace_str = replace_str or "{}"
-        inner = [Word(w.text.replace(replace_str, DYN), w.raw, w.glob) for w in rest]
-    else:
-        inner = rest + [_NOT_A_COMMAND]
+        for item in items or [DYN]:
+            _emit_inner(replace_with_stdin(cmd, None), scan,
+                        [Word(w.text.replace(replace_str, item), w.raw, w.glob) for w in rest], "xargs")
+        return True
+    inner = rest + ([Word(item, item) for item in items] if items else [_NOT_A_COMMAND])
     _emit_inner(replace_with_stdin(cmd, None), scan, inner, "xargs")
     return True
 
@@ -379,6 +506,29 @@ def _unwrap_parallel(cmd: Command, scan) -> bool:
     return True
 
 
+def _xargs_items(cmd: Command, scan, parsed) -> list[str] | None:
+    """The arguments xargs will read, when its input is known now."""
+    if cmd.stdin is None or parsed.value("-a", "--arg-file"):
+        return None
+    text = scan.stdin_text(cmd.stdin)
+    if text is None or DYN in text:
+        return None
+    if "-0" in parsed.flags or "--null" in parsed.flags:
+        return [t for t in text.split("\0") if t]
+    delimiter = parsed.value("-d", "--delimiter")
+    return [t for t in text.split(delimiter)] if delimiter else text.split()
+
+
+def _unwrap_parallel_lines(cmd: Command, scan) -> bool:
+    """`parallel ::: 'cmd one' 'cmd two'`: with no template, each argument is a command line."""
+    for w in cmd.args[1:]:
+        if w.dynamic:
+            cmd.effects.append(Effect("shell.eval-dynamic", detail=f"parallel ::: {w}"))
+        elif w.text not in (":::", "::::"):
+            scan.parse(w.text, cmd.via + ("parallel",))
+    return not cmd.effects
+
+
 def replace_with_stdin(cmd: Command, stdin: Stdin | None) -> Command:
     return Command(cmd.argv, cmd.assigns, cmd.redirects, stdin, cmd.via, cmd.cwd, cmd.effects)
 
@@ -390,7 +540,7 @@ _FIND_EXEC = ("-exec", "-execdir", "-ok", "-okdir")
 def _unwrap_find(cmd: Command, scan) -> None:
     """`find ROOT TESTS -exec CMD {} ;` runs CMD on each match; `-delete`
     removes each match. Both are judged as the command they amount to, with
-    `{}` standing for ROOT/**/NAME when one -name test narrows the matches."""
+    `{}` standing for ROOT/**/NAME when a -name test narrows the matches."""
     args = cmd.args
     roots = []
     k = 0
@@ -398,17 +548,6 @@ def _unwrap_find(cmd: Command, scan) -> None:
         roots.append(args[k])
         k += 1
     roots = roots or [Word(".", ".")]
-    names = [args[j + 1].text for j in range(len(args) - 1) if args[j].text in _FIND_NAME_TESTS]
-    alternatives = any(w.text in ("-o", "-or") for w in args)
-    matches = []
-    for root in roots:
-        base = root.text.rstrip("/") or "/"
-        if len(names) == 1 and not alternatives:
-            matches.append(Word(f"{base}/**/{names[0]}", root.raw, glob=True))
-        elif not names or alternatives:
-            matches.append(Word(f"{base}/{DYN}", root.raw))
-        else:  # several -name tests ANDed: the last is as narrow as any
-            matches.append(Word(f"{base}/**/{names[-1]}", root.raw, glob=True))
     j = k
     while j < len(args):
         t = args[j].text
@@ -416,6 +555,7 @@ def _unwrap_find(cmd: Command, scan) -> None:
             end = j + 1
             while end < len(args) and args[end].text not in (";", "+"):
                 end += 1
+            matches = _find_matches(roots, args[k:j])
             inner: list[Word] = []
             for w in args[j + 1:end]:
                 if "{}" in w.text:
@@ -427,9 +567,29 @@ def _unwrap_find(cmd: Command, scan) -> None:
             j = end + 1
             continue
         if t == "-delete":
-            _emit_inner(cmd, scan, [Word("rm", "-delete"), Word("-r", "-delete"), *matches],
-                        "find -delete")
+            _emit_inner(cmd, scan, [Word("rm", "-delete"), Word("-r", "-delete"),
+                                    *_find_matches(roots, args[k:j])], "find -delete")
         j += 1
+
+
+def _find_matches(roots: list[Word], tests: list[Word]) -> list[Word]:
+    """What an action sees: ROOT/**/NAME when the tests ANDed right before it
+    include a -name (find binds AND tighter than -o), else anything under ROOT."""
+    chain: list[Word] = []
+    for w in reversed(tests):
+        if w.text in ("-o", "-or", ","):
+            break
+        chain.insert(0, w)
+    grouped = any(w.text in ("(", ")") for w in tests)
+    names = [chain[i + 1].text for i in range(len(chain) - 1) if chain[i].text in _FIND_NAME_TESTS]
+    matches = []
+    for root in roots:
+        base = root.text.rstrip("/") or "/"
+        if names and not grouped and not any(DYN in n for n in names):
+            matches.append(Word(f"{base}/**/{names[-1]}", root.raw, glob=True))
+        else:
+            matches.append(Word(f"{base}/{DYN}", root.raw))
+    return matches
 
 
 def _split_words(text: str) -> list[str]:

@@ -24,7 +24,8 @@ def analyse(cmd: Command, spec: ProgramSpec, scan) -> None:
         from .http import classify_http
 
         stdin = scan.stdin_text(cmd.stdin) if cmd.stdin else None
-        cmd.effects.extend(classify_http(cmd.name, [w.text for w in cmd.args], scan.read_file, stdin))
+        cmd.effects.extend(classify_http(cmd.name, [w.text for w in cmd.args],
+                                         lambda path: scan.read_file(path, cmd.stdin), stdin))
         return
     if reads == "redis":
         from .sql import classify_redis_cli
@@ -58,7 +59,7 @@ def _payloads(cmd: Command, spec: ProgramSpec, scan) -> list[tuple[str | None, s
     for opt in spec.content_options:
         found.extend((v, opt) for v in parsed.values.get(opt, []))
     for opt in spec.content_file_options:
-        found.extend((scan.read_file(v), v) for v in parsed.values.get(opt, []))
+        found.extend((scan.read_file(v, cmd.stdin), v) for v in parsed.values.get(opt, []))
     positionals = parsed.positionals
     if spec.content_arg and len(positionals) >= spec.content_arg and not found:
         found.extend((w.text, "the command line") for w in positionals[spec.content_arg - 1:])

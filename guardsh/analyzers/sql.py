@@ -581,7 +581,8 @@ def classify_redis_cli(argv: list[str]) -> list[Effect]:
     if name in flushed:
         return [Effect("redis.flush", flushed[name], shown)]
     if name in ("DEL", "UNLINK"):
-        return [Effect("redis.delete-pattern", _known(key), shown) for key in command[1:] if "*" in key]
+        # A pattern, or keys only known at run time (`--scan | xargs redis-cli del`): mass deletion.
+        return [Effect("redis.delete-pattern", _known(key), shown) for key in command[1:] if "*" in key or DYN in key]
     if name == "EVAL" and len(command) > 1:
         called = {c.lower() for c in re.findall(r"""redis\.p?call\s*\(\s*['"](\w+)['"]""", command[1])}
         if called & {"flushall", "flushdb"}:
