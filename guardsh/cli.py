@@ -10,7 +10,7 @@ import sys
 
 EXIT_REFUSED = 126  # as bash's "cannot execute": guardsh would not run it
 EXIT_CONFIG = 2  # a rules file is broken: nothing runs until it is fixed
-SUBCOMMANDS = {"check", "rules", "log"}
+SUBCOMMANDS = {"check", "rules", "log", "hook", "setup", "approve", "pending"}
 
 # bash options that take the next argument as their value.
 _VALUE_OPTIONS = {"-o", "+o", "-O", "+O", "--rcfile", "--init-file"}

@@ -110,3 +110,42 @@ def log(lines: int, as_json: bool) -> int:
             click.echo(f"{e.get('time', '?')}  {e.get('decision', '?'):7} {e.get('outcome', '?'):8} "
                        f"{rules:30} {e.get('command', '')[:100]}")
     return 0
+
+
+AGENTS = ("claude-code", "cursor", "codex", "gemini")
+
+
+@main.command()
+@click.argument("agent", type=click.Choice(AGENTS))
+def hook(agent: str) -> int:
+    """Answer an agent's pre-command hook: JSON on stdin, the verdict on stdout."""
+    from .hooks import run_hook
+
+    return run_hook(agent)
+
+
+@main.command()
+@click.argument("agent", type=click.Choice(AGENTS))
+@click.option("--print", "print_only", is_flag=True, help="Show what would be written; change nothing.")
+def setup(agent: str, print_only: bool) -> int:
+    """Make guardsh guard AGENT: write its hook or shell setting (with a backup)."""
+    from .agent_setup import setup_agent
+
+    return setup_agent(agent, print_only)
+
+
+@main.command()
+@click.argument("approval_id")
+def approve(approval_id: str) -> int:
+    """Approve a refused command, typing its phrase, from your own terminal."""
+    from .approvals import approve_interactively
+
+    return approve_interactively(approval_id)
+
+
+@main.command()
+def pending() -> int:
+    """List refused commands waiting for approval."""
+    from .approvals import print_pending
+
+    return print_pending()
