@@ -1,0 +1,88 @@
+"""Faults have a defined behaviour: nothing runs unjudged, an allowed command
+is never blocked silently, a blocked one never runs."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+
+import pexpect
+
+from conftest import GUARDSH, guardsh_env, run_guardsh
+
+
+def test_unwritable_audit_log_warns_but_never_changes_the_decision(isolated_home, project):
+    (project / "data").mkdir()
+    state = isolated_home / "state-is-a-file"
+    state.write_text("not a directory")
+    env = {"XDG_STATE_HOME": str(state)}
+    ok = run_guardsh(["-c", "echo ran"], isolated_home, env_extra=env)
+    assert (ok.returncode, ok.stdout) == (0, b"ran\n")
+    assert b"warning: cannot write the audit log" in ok.stderr
+    refused = run_guardsh(["-c", "rm -rf data"], isolated_home, env_extra=env)
+    assert refused.returncode == 126 and (project / "data").exists()
+
+
+def test_full_disk_for_the_audit_log(isolated_home):
+    log_dir = isolated_home / ".local/state/guardsh"
+    log_dir.mkdir(parents=True)
+    (log_dir / "audit.jsonl").symlink_to("/dev/full")
+    ok = run_guardsh(["-c", "echo ran"], isolated_home)
+    assert (ok.returncode, ok.stdout) == (0, b"ran\n")
+    assert b"cannot write the audit log" in ok.stderr
+
+
+def test_unreadable_rules_file_stops_everything(isolated_home, project):
+    (isolated_home / ".config/guardsh/rules.toml").mkdir(parents=True)  # a directory, not a file
+    result = run_guardsh(["-c", "touch made"], isolated_home)
+    assert result.returncode == 2 and not (project / "made").exists()
+    assert b"rules.toml:1: cannot read" in result.stderr
+
+
+def test_rules_file_that_disappears_is_not_served_from_the_cache(isolated_home):
+    rules = isolated_home / ".config/guardsh/rules.toml"
+    rules.parent.mkdir(parents=True, exist_ok=True)
+    rules.write_text('[actions]\n"git.push-force" = "deny"\n')
+    assert b"denies it outright" in run_guardsh(["-c", "git push -f"], isolated_home).stderr
+    rules.unlink()
+    after = run_guardsh(["-c", "git push -f"], isolated_home)
+    assert after.returncode == 126 and b"denies it outright" not in after.stderr
+
+
+def test_a_hundred_processes_lose_and_interleave_no_audit_line(isolated_home, project):
+    env = guardsh_env(isolated_home)
+    marker = "x" * 3000  # long lines make interleaving visible if writes were split
+    procs = [subprocess.Popen([GUARDSH, "-c", f": {marker} {i}"], cwd=project, env=env,
+                              stdin=subprocess.DEVNULL, start_new_session=True) for i in range(100)]
+    assert all(p.wait(timeout=120) == 0 for p in procs)
+    lines = (isolated_home / ".local/state/guardsh/audit.jsonl").read_text().splitlines()
+    assert len(lines) == 100
+    assert sorted(int(json.loads(line)["command"].rsplit(" ", 1)[1]) for line in lines) == list(range(100))
+
+
+def test_sigterm_at_the_prompt_refuses_and_restores_the_terminal(isolated_home, project):
+    (project / "data").mkdir()
+    child = pexpect.spawn("bash", ["-c", f"{GUARDSH} -c 'rm -rf data'; echo EXIT=$?; stty -a"],
+                          cwd=str(project), env=guardsh_env(isolated_home), timeout=15, encoding="utf-8")
+    child.expect(r'Type "[^"]+" to run it')
+    guardsh_pid = _child_of(child.pid)
+    os.kill(guardsh_pid, signal.SIGTERM)
+    child.expect(r"EXIT=(\d+)")
+    assert child.match.group(1) == "126"
+    child.expect(pexpect.EOF)
+    modes = child.before
+    assert " icanon" in modes and " echo " in modes, "the terminal was left in raw mode"
+    assert (project / "data").exists()
+
+
+def _child_of(pid: int) -> int:
+    deadline = time.time() + 5
+    while time.time() < deadline:
+        children = open(f"/proc/{pid}/task/{pid}/children").read().split()
+        if children:
+            return int(children[0])
+        time.sleep(0.05)
+    raise AssertionError("guardsh did not start")

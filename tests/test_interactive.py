@@ -1,0 +1,63 @@
+"""`guardsh` alone on a terminal: an interactive shell that judges every line
+and keeps the working directory and exported variables between lines."""
+
+from __future__ import annotations
+
+import pexpect
+
+from conftest import GUARDSH, guardsh_env
+
+PROMPT = r"guardsh [^\r\n]*\$ "
+
+
+def spawn(home):
+    child = pexpect.spawn(GUARDSH, [], cwd=str(home / "project"), env=guardsh_env(home, TERM="dumb"),
+                          timeout=15, encoding="utf-8", dimensions=(40, 200))
+    child.expect(PROMPT)
+    return child
+
+
+def run(child, line: str) -> str:
+    child.sendline(line)
+    child.expect(PROMPT)
+    return child.before
+
+
+def test_state_persists_between_lines(isolated_home, project):
+    (project / "sub").mkdir()
+    child = spawn(isolated_home)
+    run(child, "cd sub && export GREETING=hello")
+    out = run(child, 'pwd; echo "$GREETING"')
+    assert f"{project}/sub" in out and "hello" in out
+    child.sendeof()
+    child.expect(pexpect.EOF)
+
+
+def test_destructive_line_asks_and_wrong_phrase_runs_nothing(isolated_home, project):
+    (project / "data").mkdir()
+    child = spawn(isolated_home)
+    child.sendline("rm -rf data")
+    child.expect(r'Type "data" to run it')
+    child.sendline("nope")
+    child.expect(PROMPT)
+    assert (project / "data").exists()
+    child.sendline("rm -rf data")
+    child.expect(r'Type "data" to run it')
+    child.sendline("data")
+    child.expect(PROMPT)
+    assert not (project / "data").exists()
+    child.sendline("exit")
+    child.expect(pexpect.EOF)
+
+
+def test_ctrl_c_cancels_the_line_and_history_is_kept(isolated_home):
+    child = spawn(isolated_home)
+    child.send("echo never-run")
+    child.sendcontrol("c")
+    child.expect(PROMPT)
+    out = run(child, "echo first-line")
+    assert "first-line" in out and "never-run" not in out.replace("echo never-run", "")
+    child.sendline("exit")
+    child.expect(pexpect.EOF)
+    history = (isolated_home / ".local/state/guardsh/history").read_text()
+    assert "echo first-line" in history
