@@ -5,7 +5,7 @@ The pack's `[program.NAME]` table says where a program takes its content."""
 
 from __future__ import annotations
 
-from ..model import Command, Effect, Word
+from ..model import DYN, Command, Effect, Word
 from ..rules import read_args
 from ..schema import ProgramSpec
 
@@ -40,7 +40,10 @@ def analyse(cmd: Command, spec: ProgramSpec, scan) -> None:
         if reads == "sql":
             from .sql import classify_sql
 
-            cmd.effects.extend(_named(classify_sql(text, spec.dialect), where))
+            on = _connection(cmd, scan)
+            for effect in _named(classify_sql(text, spec.dialect), where):
+                effect.detail = f"{effect.detail} on {on}" if on else effect.detail
+                cmd.effects.append(effect)
         elif reads == "graphql":
             from .http import classify_graphql
 
@@ -70,6 +73,22 @@ def _payloads(cmd: Command, spec: ProgramSpec, scan) -> list[tuple[str | None, s
     if spec.content_arg and len(positionals) >= spec.content_arg:
         return found
     return [(scan.stdin_text(cmd.stdin), "stdin")]
+
+
+def _connection(cmd: Command, scan) -> str:
+    """Where the SQL goes, as the prompt shows it: host and database from the
+    options, a connection URI, or the environment (PGHOST, PGDATABASE)."""
+    parsed = read_args(cmd, scan.programs)
+    env = {k: w.text for k, w in cmd.assigns.items()}
+    uri = next((w for w in parsed.positionals if "://" in w.text or w.text.startswith(DYN)), None)
+    if uri is not None:
+        return str(uri)  # as written: "$DATABASE_URL" says more than its unknown value
+    host = parsed.value("-h", "--host") or env.get("PGHOST") or env.get("MYSQL_HOST")
+    database = parsed.value("-d", "--dbname", "-D", "--database") or env.get("PGDATABASE")
+    if database is None and cmd.name in ("psql", "mysql", "mariadb", "sqlite3", "duckdb") and parsed.positionals:
+        database = parsed.positionals[0].text
+    shown = "/".join(p for p in (host, database) if p)
+    return shown.replace(DYN, "$?")
 
 
 def _graphql_document(text: str) -> str:
