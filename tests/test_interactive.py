@@ -3,6 +3,8 @@ and keeps the working directory and exported variables between lines."""
 
 from __future__ import annotations
 
+import time
+
 import pexpect
 
 from conftest import GUARDSH, guardsh_env
@@ -29,6 +31,7 @@ def test_state_persists_between_lines(isolated_home, project):
     run(child, "cd sub && export GREETING=hello")
     out = run(child, 'pwd; echo "$GREETING"')
     assert f"{project}/sub" in out and "hello" in out
+    time.sleep(0.3)  # as a person would: ^D typed before the prompt takes the terminal is line-edited
     child.sendeof()
     child.expect(pexpect.EOF)
 
