@@ -4,6 +4,8 @@ judge `rm -rf ~` whether it is typed plainly or behind three wrappers."""
 
 from __future__ import annotations
 
+import os
+
 from .argv import parse_args
 from .model import DYN, Command, Effect, Stdin, Word
 
@@ -169,6 +171,8 @@ def unwrap(cmd: Command, scan) -> bool:
     if name in ("at", "batch"):
         _run_stdin(cmd, scan, name)
         return False
+    if name in PROJECT_RUNNERS:
+        _run_project_script(cmd, scan)
     if name in REMOTE_RUNNERS:
         return _unwrap_remote(cmd, scan, REMOTE_RUNNERS[name])
     if "/" in cmd.argv[0].text and not cmd.argv[0].dynamic:
@@ -305,6 +309,47 @@ def _unwrap_ssh(cmd: Command, scan) -> bool:
     else:
         scan.parse(" ".join(w.text for w in rest), cmd.via + ("ssh",), stdin=cmd.stdin)
     return True
+
+
+PROJECT_RUNNERS = {"npm", "pnpm", "yarn", "bun", "make", "gmake", "just"}
+_NPM_SHORTCUTS = {"test": "test", "t": "test", "tst": "test", "start": "start", "stop": "stop",
+                  "restart": "restart"}
+_MAKE_VALUES = frozenset("-C --directory -f --file --makefile -I --include-dir -j --jobs -l -o -W".split())
+
+
+def _run_project_script(cmd: Command, scan) -> None:
+    """Judge what `npm run X`, `make X` or `just X` will run, read from the
+    project's package.json, Makefile or justfile; the runner itself is still
+    judged by its name (rules/migrations.toml)."""
+    from .analyzers import scripts
+
+    if scan.cwd is None or any(w.dynamic for w in cmd.args):
+        return
+    name = cmd.name
+    if name in ("make", "gmake", "just"):
+        parsed, _ = parse_args(cmd.args, _MAKE_VALUES)
+        goals = [w.text for w in parsed.positionals if "=" not in w.text]
+        directory = os.path.join(scan.cwd, parsed.value("-C", "--directory") or "")
+        if name == "just":
+            lines = scripts.just_recipe(directory, goals[0] if goals else None)
+        else:
+            lines = scripts.make_recipes(directory, goals, parsed.value("-f", "--file", "--makefile"))
+        label = f"{name} {' '.join(goals)}".strip()
+    else:
+        positionals = [w.text for w in cmd.args if not w.text.startswith("-")]
+        if not positionals:
+            return
+        first = positionals[0]
+        if first in ("run", "run-script") and len(positionals) > 1:
+            script = positionals[1]
+        elif name == "npm":
+            script = _NPM_SHORTCUTS.get(first)
+        else:
+            script = _NPM_SHORTCUTS.get(first, first)  # pnpm/yarn/bun run scripts by name
+        lines = scripts.package_script(scan.cwd, script) if script else None
+        label = f"{name} run {script}"
+    for line in lines or []:
+        scan.parse(line, cmd.via + (label,))
 
 
 def _unwrap_remote(cmd: Command, scan, runners: dict[str, Wrapper]) -> bool:
