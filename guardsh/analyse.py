@@ -166,6 +166,8 @@ class Scan:
         for r in cmd.redirects:
             if r.target is not None and r.op in (">", ">>", ">|", "&>", "&>>", ">&") and not r.target.dynamic:
                 self.written.add(self._abs(r.target.text))
+                if targets.classify(r.target, self.cwd, self.project, self.home) == "guard":
+                    cmd.effects.append(Effect("guard.write", target=r.target.text, detail=f"{r.op} {r.target}"))
 
     def _write_effects(self, cmd: Command, target: Word) -> None:
         kind = targets.classify(target, self.cwd, self.project, self.home)

@@ -13,7 +13,7 @@ from .targets import classify
 from .textmatch import glob_match, regex_search
 
 
-CACHE_VERSION = 2  # bump when the cached data changes shape
+CACHE_VERSION = 3  # bump when the cached data changes shape
 
 
 def packs_dir() -> str:
@@ -325,6 +325,11 @@ def _match(m: Matcher, cmd: Command, programs, ctx: Context):
         if arg is None:
             return None
         target = str(arg) if arg.dynamic else arg.text
+    if m.destination:
+        last = positionals[-1] if len(positionals) > 1 else None
+        if last is None or classify(last, cmd.cwd, ctx.project, ctx.home) not in m.destination:
+            return None
+        target = last.text
     if m.env:
         env = {k: w.text for k, w in cmd.assigns.items()}
         if not all(regex_search(pat, env.get(var, os.environ.get(var, ""))) for var, pat in m.env.items()):

@@ -18,6 +18,9 @@ from .targets import CLASSES
 ACTIONS = ("confirm", "deny")
 READERS = ("sql", "mongo", "redis", "http", "graphql", "python", "node", "perl", "ruby", "php", "deno",
            "bun", "awk")
+# What an agent hook answers for a `confirm` rule: refuse (the human approves with
+# `guardsh approve ID`) or hand it to the agent's own prompt.
+HOOK_CONFIRM = ("deny", "ask")
 DIALECTS = ("postgres", "mysql", "sqlite", "duckdb", "clickhouse", "cockroach")
 
 PROGRAM_KEYS = {"value_options": list, "reads": str, "content_options": list,
@@ -27,14 +30,15 @@ RULE_KEYS = {"id": str, "reason": str, "action": str, "alternative": str, "match
              "examples": dict}
 MATCH_KEYS = {"program": (str, list), "subcommand": (str, list), "flags": list,
               "all_flags": list, "not_flags": list, "options": dict, "not_options": dict,
-              "args": str,
+              "args": str, "destination": list,
               "not_args": str, "targets": list, "effects": list, "min_args": int,
               "env": dict}
 EXAMPLE_KEYS = {"match": list, "allow": list, "todo": list}
 TOP_KEYS = {"program": dict, "rule": list, "disable": list, "actions": dict, "allow": list,
             "settings": dict}
 ALLOW_KEYS = {"rule": str, "command": str, "reason": str}
-SETTINGS_KEYS = {"confirm_timeout": int, "project_rules": bool}
+SETTINGS_KEYS = {"confirm_timeout": int, "project_rules": bool, "hook_confirm": str, "approval_ttl": int,
+                 "approval_wait": int}
 _ID = r"^[a-z0-9]+(-[a-z0-9]+)*\.[a-z0-9]+(-[a-z0-9]+)*$"
 
 
@@ -71,11 +75,12 @@ class Matcher(Record):
     when the file is read) and compiled through re's cache when first used."""
 
     __slots__ = _fields = ("program", "subcommand", "flags", "all_flags", "not_flags", "options",
-                           "not_options", "args", "not_args", "targets", "effects", "min_args", "env")
+                           "not_options", "args", "not_args", "targets", "effects", "min_args", "env",
+                           "destination")
 
     def __init__(self, program=(), subcommand=(), flags=frozenset(), all_flags=frozenset(),
                  not_flags=frozenset(), options=None, not_options=None, args=None, not_args=None,
-                 targets=frozenset(), effects=(), min_args=0, env=None):
+                 targets=frozenset(), effects=(), min_args=0, env=None, destination=frozenset()):
         self.program = tuple(program)
         self.subcommand = tuple(tuple(s) for s in subcommand)
         self.flags = frozenset(flags)
@@ -89,6 +94,7 @@ class Matcher(Record):
         self.effects = tuple(effects)
         self.min_args = min_args
         self.env: dict[str, str] = env or {}
+        self.destination = frozenset(destination)  # classes the last argument (cp's target) may have
 
 
 class Rule(Record):
@@ -267,6 +273,11 @@ def parse_file(path: str, text: str, *, user: bool) -> RuleFile:
             out.allow.append(AllowEntry(entry["rule"], pattern, entry["reason"], path, lines.of(*where)))
     settings = data.get("settings") or {}
     _check_keys(settings, SETTINGS_KEYS, lambda k: lines.of("settings", k), problem, "settings: ")
+    hook_confirm = settings.get("hook_confirm")
+    if isinstance(hook_confirm, str) and hook_confirm not in HOOK_CONFIRM:
+        problem(lines.of("settings", "hook_confirm"),
+                f"settings: key 'hook_confirm': must be one of {', '.join(HOOK_CONFIRM)}, not "
+                f"{hook_confirm!r}{_did_you_mean(hook_confirm, HOOK_CONFIRM)}")
     out.settings = settings
     if not user and (out.disable or out.actions or out.allow):
         problem(1, "a rule pack may only define programs and rules")
@@ -330,10 +341,12 @@ def _parse_matcher(m: dict, line_of, problem, label: str) -> Matcher:
         return None
 
     targets = _strings(m.get("targets", []))
-    for t in targets:
-        if t not in CLASSES:
-            problem(line_of("targets"), f"{label}key 'targets': unknown class {t!r}"
-                                        f"{_did_you_mean(t, CLASSES)} (classes: {', '.join(CLASSES)})")
+    destination = _strings(m.get("destination", []))
+    for key, classes in (("targets", targets), ("destination", destination)):
+        for t in classes:
+            if t not in CLASSES:
+                problem(line_of(key), f"{label}key '{key}': unknown class {t!r}"
+                                      f"{_did_you_mean(t, CLASSES)} (classes: {', '.join(CLASSES)})")
     def regex_table(key):
         table = {}
         for name, pat in (m.get(key) or {}).items():
@@ -353,7 +366,7 @@ def _parse_matcher(m: dict, line_of, problem, label: str) -> Matcher:
         args=regex("args"), not_args=regex("not_args"),
         targets=frozenset(targets), effects=tuple(_strings(m.get("effects", []))),
         min_args=m.get("min_args", 0) if isinstance(m.get("min_args", 0), int) else 0,
-        env=regex_table("env"))
+        env=regex_table("env"), destination=frozenset(destination))
 
 
 def _check_keys(table: dict, allowed: dict, line_of, problem, label: str) -> None:

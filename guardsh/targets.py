@@ -4,6 +4,8 @@ A rule says `targets = ["home", "outside", ...]`; this module decides which
 class a word falls in. The classes, from most to least alarming:
 
   dynamic       only known at run time ("$DIR"/, ${X}/*, what xargs appends)
+  guard         guardsh's own configuration, rules, audit log and install, and the
+                agents' hook and shell settings that point at guardsh
   root          / itself, or everything in it (/*)
   device        a block device (/dev/sda, /dev/nvme0n1p1, /dev/mapper/x)
   system        under /etc /usr /bin /boot /var /opt ... outside the project
@@ -25,7 +27,7 @@ import os
 from .model import DYN, Word
 from .textmatch import glob_match
 
-CLASSES = ("dynamic", "root", "device", "system", "home", "outside", "project-root", "vcs",
+CLASSES = ("dynamic", "guard", "root", "device", "system", "home", "outside", "project-root", "vcs",
            "data", "project", "artifact", "tmp", "null")
 
 ARTIFACT_NAMES = {
@@ -71,6 +73,8 @@ def classify(word: Word | str, cwd: str | None, project: str | None, home: str) 
         return "dynamic"
     text = text.replace(DYN, "*")
     path = _normalise(text if text.startswith("/") else os.path.join(cwd or "/", text))
+    if _is_guard_file(path, project, home):
+        return "guard"
     if path in ("/", "/*", "/.*"):
         return "root"
     if path.startswith(_NULL) or path.startswith("/dev/fd/") or path.startswith("/proc/self/fd"):
@@ -95,6 +99,28 @@ def classify(word: Word | str, cwd: str | None, project: str | None, home: str) 
     if path.startswith(SYSTEM_ROOTS) and any(_inside(path, r) or path == r for r in SYSTEM_ROOTS):
         return "system"
     return "outside"
+
+
+# Relative to the home directory (and, for the agents' project settings, to
+# the project): the files that make guardsh guard, and the agents' settings
+# that point at it.
+GUARD_HOME_PATHS = (".local/share/guardsh", ".local/bin/guardsh", ".local/bin/guardsh-bash",
+                    ".claude/settings.json", ".claude/settings.local.json", ".cursor/hooks.json",
+                    ".codex/config.toml", ".codex/hooks.json", ".gemini/settings.json")
+GUARD_PROJECT_PATHS = (".claude/settings.json", ".claude/settings.local.json", ".cursor/hooks.json",
+                       ".codex/hooks.json", ".gemini/settings.json")
+
+
+def _is_guard_file(path: str, project: str | None, home: str) -> bool:
+    from . import paths
+
+    roots = [paths.config_dir(), paths.state_dir(), paths.cache_dir()]
+    roots += [os.path.join(home, p) for p in GUARD_HOME_PATHS]
+    if project:
+        roots += [os.path.join(project, p) for p in GUARD_PROJECT_PATHS]
+    # A folder holding them counts too (~/.config), but not the home itself or /.
+    holder = path.startswith(home.rstrip("/") + "/")
+    return any(path == r or path.startswith(r + "/") or holder and r.startswith(path + "/") for r in roots)
 
 
 def _classify_in_project(rel: str, in_home: bool = False) -> str:

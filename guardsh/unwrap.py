@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 
 from .argv import parse_args
+from .cli import SUBCOMMANDS
 from .model import DYN, Command, Effect, Stdin, Word
 
 
@@ -152,7 +153,7 @@ def unwrap(cmd: Command, scan) -> bool:
         return _unwrap_ssh(cmd, scan)
     if name in WRAPPERS:
         return _unwrap_generic(cmd, scan, WRAPPERS[name], name)
-    if name in SHELLS:
+    if name in SHELLS and not (name.startswith("guardsh") and cmd.args and cmd.args[0].text in SUBCOMMANDS):
         return _unwrap_shell(cmd, scan)
     if name == "parallel" and cmd.args and cmd.args[0].text in (":::", "::::"):
         return _unwrap_parallel_lines(cmd, scan)
