@@ -31,6 +31,8 @@ def phrase_for(verdict: Verdict) -> str:
 def describe(command: str, verdict: Verdict) -> str:
     """The text shown to the human (and, refused, to the agent)."""
     lines = [f"  command: {_one_line(command)}"]
+    if verdict.production:
+        lines.append(f"  PRODUCTION: this looks like production ({_one_line(verdict.production, 120)})")
     for m in verdict.matches:
         lines.append(f"  [{m.rule.action}] {m.rule.id}: {m.rule.reason}")
         where = " via " + " > ".join(m.command.via) if m.command.via else ""
@@ -42,19 +44,27 @@ def describe(command: str, verdict: Verdict) -> str:
 
 def ask(command: str, verdict: Verdict, timeout: float = 120.0) -> bool:
     """Ask on /dev/tty; True only when the exact phrase was typed in time."""
+    return ask_phrase(phrase_for(verdict),
+                      "\nguardsh: this command can destroy something that cannot be brought back.\n"
+                      + describe(command, verdict) + "\n", timeout)
+
+
+def ask_phrase(phrase: str, shown: str, timeout: float = 120.0, action: str = "run it",
+               nothing: str = "nothing was run") -> bool:
+    """Show `shown` on /dev/tty and ask for `phrase` there; True only when it
+    was typed exactly and in time. `action` completes 'Type "PHRASE" to ...',
+    `nothing` says what a refusal leaves undone. Raises NoTerminal."""
     try:
         tty_in = open("/dev/tty", encoding="utf-8", errors="replace")
         tty_out = open("/dev/tty", "w", encoding="utf-8", errors="replace")
     except OSError as e:
         raise NoTerminal(str(e)) from None
     with tty_in, tty_out:
-        phrase = phrase_for(verdict)
-        _say(tty_out, "\nguardsh: this command can destroy something that cannot be brought back.\n"
-             + describe(command, verdict) + "\n")
-        return _prompt(tty_in, tty_out, phrase, timeout)
+        _say(tty_out, shown)
+        return _prompt(tty_in, tty_out, phrase, timeout, action, nothing)
 
 
-def _prompt(tty_in, tty_out, phrase: str, timeout: float) -> bool:
+def _prompt(tty_in, tty_out, phrase: str, timeout: float, action: str, nothing: str) -> bool:
     import asyncio
 
     from prompt_toolkit import PromptSession
@@ -62,7 +72,7 @@ def _prompt(tty_in, tty_out, phrase: str, timeout: float) -> bool:
     from prompt_toolkit.output import create_output
 
     session = PromptSession(input=create_input(stdin=tty_in), output=create_output(stdout=tty_out))
-    message = f'Type "{phrase}" to run it (anything else refuses): '
+    message = f'Type "{phrase}" to {action} (anything else refuses): '
 
     async def run() -> str:
         return await asyncio.wait_for(session.prompt_async(message), timeout)
@@ -71,16 +81,16 @@ def _prompt(tty_in, tty_out, phrase: str, timeout: float) -> bool:
     try:
         answer = asyncio.run(run())
     except (KeyboardInterrupt, EOFError):
-        _say(tty_out, "\nguardsh: cancelled; nothing was run.\n")
+        _say(tty_out, f"\nguardsh: cancelled; {nothing}.\n")
         return False
     except asyncio.TimeoutError:
-        _say(tty_out, f"\nguardsh: no answer in {timeout:.0f} s; nothing was run.\n")
+        _say(tty_out, f"\nguardsh: no answer in {timeout:.0f} s; {nothing}.\n")
         return False
     finally:
         signal.signal(signal.SIGTERM, previous)
     if answer.strip() == phrase:
         return True
-    _say(tty_out, "guardsh: that is not the phrase; nothing was run.\n")
+    _say(tty_out, f"guardsh: that is not the phrase; {nothing}.\n")
     return False
 
 

@@ -14,12 +14,14 @@ _RANK = {"allow": 0, "confirm": 1, "deny": 2}
 
 
 class Verdict(Record):
-    __slots__ = _fields = ("decision", "matches", "commands")
+    __slots__ = _fields = ("decision", "matches", "commands", "production")
 
-    def __init__(self, decision: str, matches: list[Match] | None = None, commands: list[Command] | None = None):
+    def __init__(self, decision: str, matches: list[Match] | None = None, commands: list[Command] | None = None,
+                 production: str | None = None):
         self.decision = decision  # "allow" | "confirm" | "deny"
         self.matches = matches or []
         self.commands = commands or []
+        self.production = production  # what made the target look like production, if anything
 
     @property
     def blocked(self) -> bool:
@@ -33,11 +35,13 @@ class Verdict(Record):
         return "; ".join(dict.fromkeys(m.rule.reason for m in self.matches))
 
     def phrase_target(self) -> str | None:
-        """The name of what would be destroyed, when the rules can tell."""
+        """The name of what would be destroyed, when the rules can tell;
+        production/NAME when it looks like production."""
         for m in self.matches:
             t = m.target
             if t and "\x00" not in t and 2 <= len(t) <= 64 and t.isprintable():
-                return t.rstrip("/").split("/")[-1] if t.startswith("/") and len(t) > 32 else t
+                name = t.rstrip("/").split("/")[-1] if t.startswith("/") and len(t) > 32 else t
+                return f"production/{name}" if self.production else name
         return None
 
     def as_json(self) -> dict:
@@ -48,6 +52,7 @@ class Verdict(Record):
             "matches": [{"rule": m.rule.id, "action": m.rule.action, "command": m.command.display(),
                          "via": list(m.command.via), "target": m.target, "detail": m.detail}
                         for m in self.matches],
+            "production": self.production,
         }
 
 
@@ -67,7 +72,47 @@ def judge(text: str, ruleset: RuleSet, cwd: str | None = None, home: str | None 
         commands.append(failed)
         matches = _match_all([failed], ruleset, ctx) or [Match(_INTERNAL_ERROR, failed, None, str(e))]
     decision = max((m.rule.action for m in matches), key=_RANK.__getitem__, default="allow")
-    return Verdict(decision, matches, commands)
+    production = _production_signal(matches, ruleset.settings.get("production") or {}) if matches else None
+    if production and decision == "confirm" and ruleset.settings["production"].get("escalate") == "deny":
+        decision = "deny"
+    return Verdict(decision, matches, commands, production)
+
+
+def _production_signal(matches: list[Match], production: dict) -> str | None:
+    """The first thing that makes a matched command look like it acts on
+    production: a word or option value, a target or connection, a variable
+    (RAILWAY_ENVIRONMENT, AWS_PROFILE, ...), or kubectl's current context."""
+    patterns = production.get("patterns") or []
+    if not patterns:
+        return None
+    for m in matches:
+        cmd = m.command
+        texts = [w.text for w in cmd.argv] + [m.target or "", m.detail or ""]
+        texts += [e.detail for e in cmd.effects]
+        for var in production.get("variables") or []:
+            value = cmd.assigns[var].text if var in cmd.assigns else os.environ.get(var)
+            if value:
+                texts.append(f"{var}={value}")
+        if cmd.name in ("kubectl", "helm", "oc", "kubecolor") and not any(w.text in ("--context", "--kube-context")
+                                                                           for w in cmd.argv):
+            texts.append(f"kube context {_kube_context()}")
+        for text in texts:
+            for pattern in patterns:
+                if text and regex_search(pattern, text):
+                    return text if len(text) <= 120 else text[:117] + "..."
+    return None
+
+
+def _kube_context() -> str:
+    config = (os.environ.get("KUBECONFIG") or os.path.expanduser("~/.kube/config")).split(os.pathsep)[0]
+    try:
+        with open(config, encoding="utf-8") as fh:
+            for line in fh:
+                if line.startswith("current-context:"):
+                    return line.split(":", 1)[1].strip().strip("'\"")
+    except OSError:
+        pass
+    return ""
 
 
 # Stands in when even the rule for internal errors has been disabled.

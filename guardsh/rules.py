@@ -13,7 +13,7 @@ from .targets import classify
 from .textmatch import glob_match, regex_search
 
 
-CACHE_VERSION = 3  # bump when the cached data changes shape
+CACHE_VERSION = 4  # bump when the cached data changes shape
 
 
 def packs_dir() -> str:
@@ -210,6 +210,12 @@ def _layer(parsed: list[tuple[RuleFile, str]]) -> RuleSet:
                 rs.allow.append(entry)
         if kind != "project":
             rs.settings.update(rf.settings)
+        # Production patterns: anyone may add; only packs and the user may replace the escalation.
+        production = rs.settings.setdefault("production", {"patterns": [], "variables": [], "escalate": "phrase"})
+        production["patterns"] = production["patterns"] + list(rf.production.get("patterns", []))
+        production["variables"] = production["variables"] + list(rf.production.get("variables", []))
+        if "escalate" in rf.production and (kind != "project" or rf.production["escalate"] == "deny"):
+            production["escalate"] = rf.production["escalate"]
     if problems:
         raise ConfigError(problems)
     return rs

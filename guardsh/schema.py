@@ -35,9 +35,11 @@ MATCH_KEYS = {"program": (str, list), "subcommand": (str, list), "flags": list,
               "env": dict}
 EXAMPLE_KEYS = {"match": list, "allow": list, "todo": list}
 TOP_KEYS = {"program": dict, "rule": list, "disable": list, "actions": dict, "allow": list,
-            "settings": dict}
+            "settings": dict, "production": dict}
+PRODUCTION_KEYS = {"patterns": list, "variables": list, "escalate": str}
+ESCALATIONS = ("phrase", "deny")
 ALLOW_KEYS = {"rule": str, "command": str, "reason": str}
-SETTINGS_KEYS = {"confirm_timeout": int, "project_rules": bool, "hook_confirm": str, "approval_ttl": int,
+SETTINGS_KEYS = {"confirm_timeout": int, "hook_confirm": str, "approval_ttl": int,
                  "approval_wait": int}
 _ID = r"^[a-z0-9]+(-[a-z0-9]+)*\.[a-z0-9]+(-[a-z0-9]+)*$"
 
@@ -148,6 +150,7 @@ class RuleFile:
         self.actions: dict[str, tuple[str, int]] = {}
         self.allow: list[AllowEntry] = []
         self.settings: dict = {}
+        self.production: dict = {}  # what makes a target look like production
 
 
 class _Lines:
@@ -279,6 +282,15 @@ def parse_file(path: str, text: str, *, user: bool) -> RuleFile:
                 f"settings: key 'hook_confirm': must be one of {', '.join(HOOK_CONFIRM)}, not "
                 f"{hook_confirm!r}{_did_you_mean(hook_confirm, HOOK_CONFIRM)}")
     out.settings = settings
+    production = data.get("production") or {}
+    if isinstance(production, dict):
+        _check_keys(production, PRODUCTION_KEYS, lambda k: lines.of("production", k), problem, "production: ")
+        for pattern in _strings(production.get("patterns", [])):
+            _regex(pattern, lambda msg: problem(lines.of("production", "patterns"), f"production: key 'patterns': {msg}"))
+        if production.get("escalate", "phrase") not in ESCALATIONS:
+            problem(lines.of("production", "escalate"), f"production: key 'escalate': must be one of "
+                                                       f"{', '.join(ESCALATIONS)}, not {production.get('escalate')!r}")
+        out.production = production
     if not user and (out.disable or out.actions or out.allow):
         problem(1, "a rule pack may only define programs and rules")
     _check_duplicates(out.rules, problem)
