@@ -10,6 +10,7 @@ import stat
 import time
 
 from . import shellparse, targets
+from .analyzers import secrets
 from .model import DYN, Command, Effect, Stdin, Word
 from .rules import read_args
 from .schema import ProgramSpec
@@ -150,6 +151,8 @@ class Scan:
             self.cwd = os.path.normpath(os.path.join(self.cwd or "/", args[0].text))
 
     def _shell_effects(self, cmd: Command) -> None:
+        if cmd.name in secrets.READERS or cmd.name in ("echo", "printf", "env", "printenv", "set", "export"):
+            cmd.effects.extend(secrets.secret_effects(cmd, self.cwd, self.home))
         if cmd.argv and (cmd.argv[0].dynamic or cmd.argv[0].glob):
             cmd.effects.append(Effect("shell.dynamic-command", target=str(cmd.argv[0]),
                                       detail=cmd.display()))
@@ -415,6 +418,7 @@ def analyse(text: str, programs: dict[str, ProgramSpec], cwd: str | None = None,
     scan = Scan(programs, cwd, home, budget)
     try:
         scan.parse(text)
+        secrets.link_credentials(scan.commands)
     except BudgetExceeded:
         scan._unknown("shell.too-complex", (), f"analysis took longer than {budget * 1000:.0f} ms")
     except RecursionError:

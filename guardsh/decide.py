@@ -31,6 +31,11 @@ class Verdict(Record):
     def rule_ids(self) -> list[str]:
         return list(dict.fromkeys(m.rule.id for m in self.matches))
 
+    @property
+    def warnings(self) -> list[str]:
+        """Things worth a line in the audit log even when allowed (secrets read or printed)."""
+        return [e.detail for c in self.commands for e in c.effects if e.kind.startswith("secrets.")]
+
     def reason(self) -> str:
         return "; ".join(dict.fromkeys(m.rule.reason for m in self.matches))
 

@@ -116,3 +116,11 @@ def test_guardsh_never_execs_itself_when_linked_as_bash(isolated_home, tmp_path)
     env_path = f"{linkdir}:{os.environ['PATH']}"
     result = run_guardsh(["-c", "echo ok"], isolated_home, env_extra={"PATH": env_path})
     assert (result.returncode, result.stdout) == (0, b"ok\n")
+
+
+def test_reading_credentials_runs_but_is_logged_with_a_warning(isolated_home, project):
+    (project / ".env").write_text("API_TOKEN=abc\n")
+    result = run_guardsh(["-c", "grep -c TOKEN .env; echo \"$API_TOKEN\""], isolated_home)
+    assert result.returncode == 0 and result.stdout.startswith(b"1\n")
+    entry = json.loads((isolated_home / ".local/state/guardsh/audit.jsonl").read_text().splitlines()[-1])
+    assert entry["warnings"] == ["grep reads .env", 'echo "$API_TOKEN"']
