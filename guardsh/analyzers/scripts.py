@@ -29,15 +29,7 @@ def make_recipes(directory: str, targets: list[str], makefile: str | None = None
     """Recipe lines of TARGETS (the default goal when none) and of the targets
     they depend on. Make variables are left for the shell analyser, which
     sees $(VAR) as a substitution only known at run time."""
-    names = [makefile] if makefile else ["GNUmakefile", "makefile", "Makefile"]
-    text = None
-    for name in names:
-        try:
-            with open(os.path.join(directory, name), encoding="utf-8") as fh:
-                text = fh.read()
-            break
-        except OSError:
-            continue
+    text = _read_first(directory, [makefile] if makefile else ["GNUmakefile", "makefile", "Makefile"])
     if text is None:
         return None
     rules, default = _parse_makefile(text)
@@ -57,6 +49,17 @@ def make_recipes(directory: str, targets: list[str], makefile: str | None = None
     for goal in goals:
         visit(goal, 0)
     return lines
+
+
+def _read_first(directory: str, names: list[str]) -> str | None:
+    """The text of the first of these files that can be read, as make and just look for them."""
+    for name in names:
+        try:
+            with open(os.path.join(directory, name), encoding="utf-8") as fh:
+                return fh.read()
+        except (OSError, UnicodeDecodeError):
+            continue
+    return None
 
 
 def _parse_makefile(text: str) -> tuple[dict[str, tuple[list[str], list[str]]], str | None]:
@@ -87,14 +90,7 @@ def _parse_makefile(text: str) -> tuple[dict[str, tuple[list[str], list[str]]], 
 
 def just_recipe(directory: str, name: str | None) -> list[str] | None:
     """The body of a justfile recipe (the first recipe when none is named)."""
-    text = None
-    for candidate in ("justfile", "Justfile", ".justfile"):
-        try:
-            with open(os.path.join(directory, candidate), encoding="utf-8") as fh:
-                text = fh.read()
-            break
-        except OSError:
-            continue
+    text = _read_first(directory, ["justfile", "Justfile", ".justfile"])
     if text is None:
         return None
     body: list[str] | None = None
