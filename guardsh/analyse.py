@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
 import time
 
 from . import shellparse, targets
@@ -223,7 +224,10 @@ class Scan:
             return
         from .analyzers import content
 
+        loaded, start = len(sys.modules), time.monotonic()
         content.analyse(cmd, spec, self)
+        if len(sys.modules) > loaded:  # a parser was imported: its load time is not the line's
+            self.deadline += time.monotonic() - start
 
     def _content_spec(self, cmd: Command) -> ProgramSpec | None:
         """The pack's spec for what this program reads: `psql`, or by its
