@@ -53,7 +53,7 @@ class Scan:
 
     # --- entry points -----------------------------------------------------
 
-    def parse(self, text: str, via: tuple[str, ...] = (), source: str | None = None,
+    def parse(self, text: str, via: tuple[str, ...] = (), script_path: str | None = None,
               stdin: Stdin | None = None) -> None:
         """Emit the commands `text` runs; `stdin` is what they read when the
         text itself does not redirect it (bash -s <<EOF, ssh host 'sh' <<EOF)."""
@@ -64,23 +64,20 @@ class Scan:
             self._unknown("shell.parse-error", via, "the command holds a NUL byte")
             return
         self.depth += 1
-        if source:
-            self.scripts.append(source)
+        if script_path:
+            self.scripts.append(script_path)
         saved_cwd = self.cwd
         try:
-            try:
-                tree = shellparse.parse_tree(text)
-            except shellparse.ParseFailure as failure:
-                if not self._fallback(text, via):
-                    self._unknown("shell.parse-error", via, str(failure))
-                    # Still read what can be read: it names the rules at stake.
-                    tree = shellparse.get_parser().parse(text.encode("utf-8", "surrogateescape"))
-                    shellparse.Walker(self, via, stdin).walk_program(tree.root_node)
-                return
-            shellparse.Walker(self, via, stdin).walk_program(tree.root_node)
+            tree, source, error = shellparse.parse(text)
+            if error is None:
+                shellparse.Walker(self, source, via, stdin).walk_program(tree.root_node)
+            elif not self._fallback(text, via):
+                self._unknown("shell.parse-error", via, error)
+                # Still read what can be read: it names the rules at stake.
+                shellparse.Walker(self, source, via, stdin).walk_program(tree.root_node)
         finally:
             self.depth -= 1
-            if source:
+            if script_path:
                 self.scripts.pop()
             if via:  # a nested shell's `cd` does not move the outer line
                 self.cwd = saved_cwd
@@ -121,7 +118,8 @@ class Scan:
     def _call_function(self, cmd: Command) -> None:
         self.calls.append(cmd.name)
         try:
-            shellparse.Walker(self, cmd.via + (f"{cmd.name}()",)).walk(self.functions[cmd.name])
+            body, source = self.functions[cmd.name]
+            shellparse.Walker(self, source, cmd.via + (f"{cmd.name}()",)).walk(body)
         finally:
             self.calls.pop()
 

@@ -27,10 +27,6 @@ _ANSI_C_ESCAPES = {"a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b", "f": "\f", "n
 _FILE_WRITE_OPS = {">", ">|", "&>", ">&", "&>>", ">>"}
 
 
-class ParseFailure(Exception):
-    """The text is not shell that tree-sitter can read."""
-
-
 def get_parser():
     global _parser
     if _parser is None:
@@ -71,12 +67,35 @@ def _load_extension(package: str, name: str):
     return None
 
 
-def parse_tree(text: str):
-    """Return the tree, or raise ParseFailure when tree-sitter saw an error."""
-    tree = get_parser().parse(text.encode("utf-8", "surrogateescape"))
-    if tree.root_node.has_error:
-        raise ParseFailure(_first_error(tree.root_node))
-    return tree
+def parse(text: str):
+    """-> (tree, source bytes, error or None). The tree is returned even with
+    an error: the caller may still read what it can, but must not trust it."""
+    source = text.encode("utf-8", "surrogateescape")
+    tree = get_parser().parse(_safe_for_tree_sitter(source))
+    error = _first_error(tree.root_node) if tree.root_node.has_error else None
+    return tree, source, error
+
+
+def _safe_for_tree_sitter(source: bytes) -> bytes:
+    """tree-sitter-bash can crash (SIGSEGV) on a `{` followed later by a
+    4-byte UTF-8 character (tree-sitter/tree-sitter-bash#337). Parse a copy
+    where each such character is four ASCII letters: byte offsets stay the
+    same, and every text is read back from the original source."""
+    if not source or max(source) < 0xF0:
+        return source
+    out = bytearray(source)
+    i = 0
+    while i < len(out):
+        if out[i] >= 0xF0:
+            out[i] = 0x61  # 'a'
+            j = i + 1
+            while j < len(out) and 0x80 <= out[j] <= 0xBF:
+                out[j] = 0x61
+                j += 1
+            i = j
+        else:
+            i += 1
+    return bytes(out)
 
 
 def _first_error(node) -> str:
@@ -91,19 +110,19 @@ def _first_error(node) -> str:
     return "syntax error"
 
 
-def _text(node) -> str:
-    return node.text.decode("utf-8", "surrogateescape")
-
-
 class Walker:
     """Walks one tree; `scan` receives commands and keeps the line's state
     (variables, functions, working directory) across statements."""
 
-    def __init__(self, scan, via: tuple[str, ...] = (), stdin: Stdin | None = None):
+    def __init__(self, scan, source: bytes, via: tuple[str, ...] = (), stdin: Stdin | None = None):
         self.scan = scan
+        self.source = source  # the text's bytes: node texts are read from here
         self.via = via
         self.stdin = stdin  # what the text's commands read unless they redirect
         self.misplaced: dict[int, list[Word]] = {}  # command node id -> words
+
+    def _text(self, node) -> str:
+        return self.source[node.start_byte:node.end_byte].decode("utf-8", "surrogateescape")
 
     # --- statements -------------------------------------------------------
 
@@ -127,8 +146,8 @@ class Walker:
             name_node = node.child_by_field_name("name")
             body = node.child_by_field_name("body")
             if name_node is not None and body is not None:
-                self.scan.functions[_text(name_node)] = body
-                if _text(name_node) in _CALLED_BY_BASH:
+                self.scan.functions[self._text(name_node)] = (body, self.source)
+                if self._text(name_node) in _CALLED_BY_BASH:
                     self.walk(body)
             return None
         if t in ("comment", "heredoc_body", "heredoc_end", "heredoc_start"):
@@ -166,7 +185,7 @@ class Walker:
         for i, c in enumerate(node.children):
             if node.field_name_for_child(i) == "value":
                 values.extend(self.words(c))
-        name = _text(variable) if variable is not None else ""
+        name = self._text(variable) if variable is not None else ""
         literal = [w.text for w in values if not w.dynamic and not w.glob]
         runs = literal if values and len(literal) == len(values) and len(values) <= 16 else [DYN]
         last = None
@@ -242,9 +261,9 @@ class Walker:
             rest = []
             for c in node.children:
                 if c.type == "heredoc_start":
-                    quoted = any(q in _text(c) for q in "'\"\\")
+                    quoted = any(q in self._text(c) for q in "'\"\\")
                 elif c.type == "heredoc_body":
-                    body_text = _text(c) if quoted else self._heredoc_body(c)
+                    body_text = self._text(c) if quoted else self._heredoc_body(c)
                 elif c.is_named and c.type not in ("heredoc_end",):
                     rest.append(c)
             return Redirect("<<"), Stdin("text", text=body_text), [], rest
@@ -257,11 +276,11 @@ class Walker:
         for i, c in enumerate(node.children):
             field = node.field_name_for_child(i)
             if field == "descriptor":
-                fd = _text(c)
+                fd = self._text(c)
             elif field == "destination":
                 dests.append(c)
             elif not c.is_named:
-                op = _text(c)
+                op = self._text(c)
         target = self.word(dests[0]) if dests else None
         extra = [self.word(d) for d in dests[1:]]
         stdin = Stdin("file", path=target) if op == "<" and target else None
@@ -271,16 +290,14 @@ class Walker:
         """An unquoted heredoc: expansions happen, substitutions run."""
         parts = []
         last_end = node.start_byte
-        src = node.text
-        base = node.start_byte
         for c in node.children:
-            parts.append(src[last_end - base:c.start_byte - base].decode("utf-8", "surrogateescape"))
+            parts.append(self.source[last_end:c.start_byte].decode("utf-8", "surrogateescape"))
             if c.type == "heredoc_content":
-                parts.append(_unescape_double(_text(c)))
+                parts.append(_unescape_double(self._text(c)))
             else:
                 parts.append(self.word(c).text)
             last_end = c.end_byte
-        parts.append(src[last_end - base:].decode("utf-8", "surrogateescape"))
+        parts.append(self.source[last_end:node.end_byte].decode("utf-8", "surrogateescape"))
         return "".join(parts)
 
     def _assignment(self, node) -> tuple[str, Word] | None:
@@ -289,20 +306,20 @@ class Walker:
         if name is None:
             return None
         w = self.word(value) if value is not None else Word("", "")
-        key = _text(name)
+        key = self._text(name)
         if value is not None and value.type == "array":
-            w = Word(DYN, _text(value))
+            w = Word(DYN, self._text(value))
         self.scan.vars[key] = w.text
         return key, w
 
     def _declaration(self, node) -> Command | None:
         # export/declare/local/readonly/typeset: record literal assignments.
-        argv = [Word(_text(node.children[0]))]
+        argv = [Word(self._text(node.children[0]))]
         for c in node.named_children:
             if c.type == "variable_assignment":
                 kv = self._assignment(c)
                 if kv:
-                    argv.append(Word(f"{kv[0]}={kv[1].text}", _text(c)))
+                    argv.append(Word(f"{kv[0]}={kv[1].text}", self._text(c)))
             else:
                 argv.append(self.word(c))
         cmd = Command(argv=argv)
@@ -319,7 +336,7 @@ class Walker:
                 name = c.child_by_field_name("name")
                 value = c.child_by_field_name("value")
                 if name is not None:
-                    assigns[_text(name)] = self.word(value) if value is not None else Word("")
+                    assigns[self._text(name)] = self.word(value) if value is not None else Word("")
             elif t == "command_name":
                 argv.extend(self.words(c.named_children[0] if c.named_children else c))
             elif t in ("file_redirect", "heredoc_redirect", "herestring_redirect"):
@@ -371,14 +388,14 @@ class Walker:
     def word(self, node, protect_braces: bool = False) -> Word:
         parts: list[str] = []
         glob = self._word_into(node, parts, protect_braces, top=True)
-        return Word("".join(parts), _text(node), glob)
+        return Word("".join(parts), self._text(node), glob)
 
     def _word_into(self, node, parts: list[str], protect_braces: bool, top: bool = False) -> bool:
         """Append node's value to parts; return True if it holds an unquoted glob."""
         t = node.type
         if t in ("word", "number", "variable_name", "test_operator", "extglob_pattern",
                  "regex", "special_variable_name"):
-            raw = _text(node)
+            raw = self._text(node)
             value = _unescape_unquoted(raw)
             glob = _has_glob(raw)
             if top and value.startswith("~") and not parts:
@@ -388,15 +405,15 @@ class Walker:
             parts.append(value)
             return glob
         if t == "raw_string":
-            parts.append(_text(node)[1:-1])
+            parts.append(self._text(node)[1:-1])
             return False
         if t == "ansi_c_string":
-            parts.append(_decode_ansi_c(_text(node)[2:-1]))
+            parts.append(_decode_ansi_c(self._text(node)[2:-1]))
             return False
         if t in ("string", "translated_string"):
             for c in node.named_children:
                 if c.type == "string_content":
-                    parts.append(_unescape_double(_text(c)))
+                    parts.append(_unescape_double(self._text(c)))
                 else:
                     self._word_into(c, parts, False)
             return False
@@ -432,7 +449,7 @@ class Walker:
                 parts.append(DYN)
             elif t == "command_substitution":
                 parts.append(output.rstrip("\n"))
-            elif _text(node).startswith("<("):
+            elif self._text(node).startswith("<("):
                 parts.append(self.scan.virtual_file(output))
             else:
                 parts.append(DYN)  # >(cmd): a file written into, not read
@@ -447,7 +464,7 @@ class Walker:
         # look inside for substitutions, keep the text.
         for c in node.named_children:
             self._word_into(c, [], False)
-        parts.append(_text(node) if node.child_count == 0 else DYN)
+        parts.append(self._text(node) if node.child_count == 0 else DYN)
         return False
 
     def _arithmetic_variables(self, node) -> None:
@@ -457,13 +474,13 @@ class Walker:
         while stack:
             n = stack.pop()
             if n.type == "variable_name":
-                value = self.scan.vars.get(_text(n), "")
+                value = self.scan.vars.get(self._text(n), "")
                 if "$(" in value or "`" in value:
                     self.scan.parse(": " + value, self.via + ("arithmetic",))
             stack.extend(n.named_children)
 
     def _variable(self, name_node) -> str:
-        name = _text(name_node)
+        name = self._text(name_node)
         if name in self.scan.vars:
             return self.scan.vars[name]
         if name == "HOME" and self.scan.home:

@@ -456,7 +456,7 @@ def _run_script_file(cmd: Command, scan, path: Word | None, label: str, executab
         return
     if status == "not-shell":
         return
-    scan.parse(text or "", cmd.via + (label,), source=path.text)
+    scan.parse(text or "", cmd.via + (label,), script_path=path.text)
 
 
 # Tools whose output is shell code that only sets up the environment:

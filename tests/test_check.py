@@ -10,7 +10,8 @@ from conftest import run_guardsh
 def test_check_exit_status_and_json(isolated_home, project):
     ok = run_guardsh(["check", "--json", "git status"], isolated_home)
     assert ok.returncode == 0
-    assert json.loads(ok.stdout) == {"decision": "allow", "rules": [], "reason": None, "matches": []}
+    assert json.loads(ok.stdout) == {"decision": "allow", "rules": [], "reason": None, "matches": [],
+                                     "production": None}
     blocked = run_guardsh(["check", "--json", "psql -c 'DROP TABLE bookings'"], isolated_home)
     verdict = json.loads(blocked.stdout)
     assert blocked.returncode == 1
