@@ -127,11 +127,13 @@ def hook(agent: str) -> int:
 @main.command()
 @click.argument("agent", type=click.Choice(AGENTS))
 @click.option("--print", "print_only", is_flag=True, help="Show what would be written; change nothing.")
-def setup(agent: str, print_only: bool) -> int:
+@click.option("--shell", "as_shell", is_flag=True,
+              help="Claude Code only: set guardsh-bash as its shell (CLAUDE_CODE_SHELL) instead of the hook.")
+def setup(agent: str, print_only: bool, as_shell: bool) -> int:
     """Make guardsh guard AGENT: write its hook or shell setting (with a backup)."""
     from .agent_setup import setup_agent
 
-    return setup_agent(agent, print_only)
+    return setup_agent(agent, print_only, shell=as_shell)
 
 
 @main.command()

@@ -1,0 +1,268 @@
+"""`guardsh setup AGENT [--print] [--shell]`: make an agent ask guardsh first.
+
+Writes `<guardsh> hook AGENT` into the agent's user configuration, in the
+format its documentation gives (sources as in guardsh/hooks.py):
+
+| agent       | file                                   | where the entry goes |
+| ----------- | -------------------------------------- | -------------------- |
+| claude-code | $CLAUDE_CONFIG_DIR or ~/.claude, settings.json | hooks.PreToolUse[] = {matcher "Bash", hooks [{type command, command}]} |
+| cursor      | ~/.cursor/hooks.json                   | hooks.beforeShellExecution[] = {command, type command, failClosed true}; version 1 |
+| codex       | $CODEX_HOME or ~/.codex, hooks.json    | hooks.PreToolUse[] = {matcher "Bash", hooks [{type command, command, statusMessage}]} |
+| gemini      | ~/.gemini/settings.json                | hooks.BeforeTool[] = {matcher "run_shell_command", hooks [{type command, command, name}]} |
+
+`--shell` (Claude Code only) instead sets settings.json's
+env.CLAUDE_CODE_SHELL to the guardsh-bash link (Claude Code accepts only a
+shell whose path contains "bash" or "zsh").
+
+The rest of the file is kept as it was; the old file is copied to
+FILE.guardsh-backup-YYYYmmdd-HHMMSS first; an existing guardsh entry is
+updated in place, never duplicated, so running it twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import shutil
+import sys
+import time
+
+EXIT_FAILED = 1
+
+
+class SetupError(Exception):
+    pass
+
+
+class UnreadableConfig(SetupError):
+    """The agent's file exists but is not a JSON object guardsh can safely rewrite."""
+
+
+def setup_agent(agent: str, print_only: bool, shell: bool = False) -> int:
+    try:
+        if shell and agent != "claude-code":
+            raise SetupError(f"--shell is for claude-code only: {agent} has no setting for its shell "
+                             f"(see the README); `guardsh setup {agent}` installs the hook.")
+        launcher = guardsh_launcher()
+        if shell:
+            shell_path = guardsh_bash(launcher)
+            change = lambda config: with_shell(config, shell_path)  # noqa: E731
+        else:
+            change = lambda config: with_hook(agent, config, hook_command(launcher, agent))  # noqa: E731
+        path = config_path(agent)
+        try:
+            current = read_config(path)
+        except UnreadableConfig as e:
+            raise SetupError(f"{e}; guardsh will not rewrite it. Add this to it by hand:\n"
+                             + json.dumps(change({}), indent=2)) from None
+        updated = change(current)
+    except SetupError as e:
+        sys.stderr.write(f"guardsh setup: {e}\n")
+        return EXIT_FAILED
+    what = "the guardsh shell" if shell else "the guardsh hook"
+    if updated == current:
+        print(f"{path} already has {what}; nothing changed.")
+        return 0
+    text = json.dumps(updated, indent=2) + "\n"
+    if print_only:
+        print(f"guardsh setup would write {path} (nothing has been changed):")
+        sys.stdout.write(text)
+        return 0
+    try:
+        backup = write_config(path, text)
+    except OSError as e:
+        sys.stderr.write(f"guardsh setup: cannot write {path}: {e.strerror or e}\n")
+        return EXIT_FAILED
+    print(f"Wrote {what} into {path}" + (f" (the old file is kept as {backup})." if backup else "."))
+    print(NEXT_STEPS["claude-code-shell" if shell else agent])
+    if agent == "codex":
+        _warn_if_codex_hooks_disabled(os.path.join(os.path.dirname(path), "config.toml"))
+    return 0
+
+
+NEXT_STEPS = {
+    "claude-code": "Restart Claude Code (it reads hooks at start; `/hooks` lists them). A command guardsh "
+                   "refuses gets `guardsh approve ID` instructions for you; set "
+                   "[settings] hook_confirm = \"ask\" in guardsh's rules.toml to get Claude Code's own "
+                   "prompt instead.",
+    "claude-code-shell": "Restart Claude Code: it reads CLAUDE_CODE_SHELL at start.",
+    "cursor": "Restart Cursor (hooks need Cursor 1.7 or later). Cursor may ignore a hook's \"ask\"; "
+              "keep hook_confirm at its default, \"deny\".",
+    "codex": "Restart Codex. Hooks are on by default from Codex 0.124; older versions need "
+             "[features] codex_hooks = true in config.toml.",
+    "gemini": "Restart Gemini CLI.",
+}
+
+
+def config_path(agent: str) -> str:
+    home = os.path.expanduser("~")
+    if agent == "claude-code":
+        return os.path.join(os.environ.get("CLAUDE_CONFIG_DIR") or os.path.join(home, ".claude"),
+                            "settings.json")
+    if agent == "codex":
+        return os.path.join(os.environ.get("CODEX_HOME") or os.path.join(home, ".codex"), "hooks.json")
+    if agent == "cursor":
+        return os.path.join(home, ".cursor", "hooks.json")
+    if agent == "gemini":
+        return os.path.join(home, ".gemini", "settings.json")
+    raise SetupError(f"unknown agent {agent!r}")
+
+
+def guardsh_launcher() -> str:
+    """The absolute path of the guardsh being run (hooks run with a minimal
+    PATH, so the entry names it in full), else the one on PATH."""
+    argv0 = sys.argv[0] if sys.argv else ""
+    name = os.path.basename(argv0)
+    if name.startswith("guardsh") and not name.endswith(".py") and os.access(argv0, os.X_OK):
+        path = os.path.abspath(argv0)  # not realpath: keep ~/.local/bin/guardsh, which upgrades keep
+        sibling = os.path.join(os.path.dirname(path), "guardsh")
+        return sibling if name != "guardsh" and os.access(sibling, os.X_OK) else path
+    found = shutil.which("guardsh")
+    if found:
+        return os.path.abspath(found)
+    raise SetupError("cannot find the guardsh command; install it with ./install.sh, or run this "
+                     "as /path/to/guardsh setup ...")
+
+
+def hook_command(launcher: str, agent: str) -> str:
+    return f"{shlex.quote(launcher)} hook {agent}"
+
+
+def guardsh_bash(launcher: str) -> str:
+    """The guardsh-bash link install.sh makes, beside the launcher or in ~/.local/bin."""
+    dirs = [os.path.dirname(launcher), os.environ.get("GUARDSH_BIN", ""),
+            os.path.join(os.path.expanduser("~"), ".local", "bin")]
+    for d in dict.fromkeys(d for d in dirs if d):
+        candidate = os.path.join(d, "guardsh-bash")
+        # Claude Code checks the path's text: it must contain "bash", and "zsh" would
+        # make it treat the shell as zsh.
+        if os.access(candidate, os.X_OK) and "zsh" not in candidate:
+            return candidate
+    raise SetupError("no guardsh-bash link found next to guardsh or in ~/.local/bin; install.sh makes "
+                     f"one, or run: ln -s {shlex.quote(launcher)} ~/.local/bin/guardsh-bash")
+
+
+def read_config(path: str) -> dict:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError) as e:
+        raise UnreadableConfig(f"cannot read {path}: {getattr(e, 'strerror', None) or e}") from None
+    if not text.strip():
+        return {}
+    try:
+        data = json.loads(text)
+    except ValueError as e:  # JSON with comments, or broken: rewriting it would lose something
+        raise UnreadableConfig(f"{path} is not plain JSON ({e})") from None
+    if not isinstance(data, dict):
+        raise UnreadableConfig(f"{path} does not hold a JSON object")
+    return data
+
+
+def with_shell(config: dict, shell_path: str) -> dict:
+    updated = json.loads(json.dumps(config))  # a deep copy: `config` stays the file as read
+    env = updated.setdefault("env", {})
+    if not isinstance(env, dict):
+        raise SetupError("settings.json's \"env\" is not an object; guardsh will not rewrite it.")
+    env["CLAUDE_CODE_SHELL"] = shell_path
+    return updated
+
+
+# (event, matcher, extra fields of the hook) for the agents whose entries are
+# {matcher, hooks: [...]} groups.
+GROUPED = {
+    "claude-code": ("PreToolUse", "Bash", {}),
+    "codex": ("PreToolUse", "Bash", {"statusMessage": "guardsh: checking the command"}),
+    "gemini": ("BeforeTool", "run_shell_command",
+               {"name": "guardsh", "description": "Stops irreversible shell commands until a human approves"}),
+}
+
+
+def with_hook(agent: str, config: dict, command: str) -> dict:
+    updated = json.loads(json.dumps(config))
+    hooks = updated.setdefault("hooks", {})
+    if not isinstance(hooks, dict):
+        raise SetupError("the file's \"hooks\" is not an object; guardsh will not rewrite it.")
+    event = "beforeShellExecution" if agent == "cursor" else GROUPED[agent][0]
+    entries = hooks.setdefault(event, [])
+    if not isinstance(entries, list):
+        raise SetupError(f"hooks.{event} is not a list; guardsh will not rewrite it.")
+    existing = [h for h in _hook_entries(agent, entries) if _is_guardsh_hook(h.get("command"), agent)]
+    for h in existing:
+        h["command"] = command  # guardsh moved (or was reinstalled): point the entry at it
+    if existing:
+        return updated
+    if agent == "cursor":
+        # failClosed: a crash or timeout of the hook blocks the command instead of letting it run.
+        entries.append({"command": command, "type": "command", "failClosed": True})
+        if "version" not in updated:
+            updated = {"version": 1, **updated}
+    else:
+        _, matcher, extra = GROUPED[agent]
+        entries.append({"matcher": matcher, "hooks": [{"type": "command", "command": command, **extra}]})
+    return updated
+
+
+def _hook_entries(agent: str, entries: list) -> list[dict]:
+    if agent == "cursor":
+        return [e for e in entries if isinstance(e, dict)]
+    return [h for group in entries if isinstance(group, dict) and isinstance(group.get("hooks"), list)
+            for h in group["hooks"] if isinstance(h, dict)]
+
+
+def _is_guardsh_hook(command, agent: str) -> bool:
+    if not isinstance(command, str):
+        return False
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        return False
+    return (len(words) == 3 and os.path.basename(words[0]).startswith("guardsh")
+            and words[1:] == ["hook", agent])
+
+
+def write_config(path: str, text: str) -> str | None:
+    """Write atomically, after a timestamped copy of the old file; return the copy's path."""
+    target = os.path.realpath(path)  # a symlinked dotfile stays a symlink
+    backup = None
+    mode = 0o600  # settings files can hold API keys in "env"
+    if os.path.exists(target):
+        mode = os.stat(target).st_mode & 0o777
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        backup = f"{target}.guardsh-backup-{stamp}"
+        n = 1
+        while os.path.exists(backup):
+            backup = f"{target}.guardsh-backup-{stamp}-{n}"
+            n += 1
+        shutil.copy2(target, backup)
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    tmp = f"{target}.guardsh-{os.getpid()}.tmp"
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.chmod(tmp, mode)  # the umask may have narrowed it
+        os.replace(tmp, target)
+    except OSError:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return backup
+
+
+def _warn_if_codex_hooks_disabled(config_toml: str) -> None:
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        return
+    try:
+        with open(config_toml, "rb") as fh:
+            features = tomllib.load(fh).get("features") or {}
+    except (OSError, ValueError):
+        return
+    if isinstance(features, dict) and False in (features.get("hooks"), features.get("codex_hooks")):
+        print(f"Warning: {config_toml} turns hooks off ([features] hooks or codex_hooks = false); "
+              "remove that line or Codex will not run the hook.")

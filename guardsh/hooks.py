@@ -1,0 +1,288 @@
+"""`guardsh hook AGENT`: answer an agent's pre-command hook.
+
+The agent writes one JSON object on stdin describing the shell command it is
+about to run; guardsh judges the command exactly as `guardsh -c` would (same
+rules, the agent's working directory) and answers in that agent's own format.
+Sources: https://code.claude.com/docs/en/hooks ; https://cursor.com/docs/agent/hooks ;
+https://developers.openai.com/codex/hooks and openai/codex
+codex-rs/hooks/src/events/pre_tool_use.rs ; https://geminicli.com/docs/hooks/reference .
+
+| agent       | event / tool                         | command from         | no opinion (allow)       | deny / ask |
+| ----------- | ------------------------------------ | -------------------- | ------------------------ | ---------- |
+| claude-code | PreToolUse, tool_name "Bash"         | tool_input.command   | exit 0, empty stdout     | hookSpecificOutput.permissionDecision "deny" / "ask" |
+| codex       | PreToolUse, tool_name "Bash"         | tool_input.command   | exit 0, empty stdout     | the same JSON; no "ask" (so deny) |
+| cursor      | beforeShellExecution                 | command              | {"permission": "allow"}  | {"permission": "deny" / "ask", messages} |
+| gemini      | BeforeTool, "run_shell_command"      | tool_input.command   | exit 0, "{}"             | {"decision": "deny" / "ask", "reason"} |
+
+What guardsh answers:
+- allow: "no opinion" wherever the agent has one, so the agent's own
+  permission rules and prompts still apply (Claude Code's "allow" would skip
+  its prompt; Codex ignores "allow" without a rewrite anyway). Cursor has no
+  silent answer (an empty reply counts as a failed hook, which `failClosed`
+  turns into a block), so it gets "allow", which Cursor's allow-list still
+  overrides (forum 144244).
+- deny rule: deny, with the rules, reasons and matched parts, and the
+  instruction to stop and ask the human rather than find another route.
+- confirm rule: deny with an approval request (guardsh.approvals: the human
+  runs `guardsh approve ID` in their own terminal, then the agent's retry of
+  the same command from the same directory is let through once), or,
+  with `[settings] hook_confirm = "ask"`, the agent's own prompt where it has
+  one (Codex has none: deny).
+- input it cannot read (not JSON, wrong shape, no command): exit 2 with the
+  reason on stderr, the one block every one of these agents honours whatever
+  its version or event; a hook must fail closed.
+- another tool (Read, Edit, an MCP call): no opinion, not audited (it is not
+  a command; `guardsh setup` registers the hook for shell tools only).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+NAMES = {"claude-code": "Claude Code", "cursor": "Cursor", "codex": "Codex", "gemini": "Gemini CLI"}
+EVENTS = {"claude-code": "PreToolUse", "codex": "PreToolUse", "cursor": "beforeShellExecution",
+          "gemini": "BeforeTool"}
+# The tools that run shell commands. Codex normalises its shell and exec tools to "Bash".
+SHELL_TOOLS = {"claude-code": ("Bash",), "codex": ("Bash",), "gemini": ("run_shell_command",)}
+ASKS = ("claude-code", "cursor", "gemini")  # agents with a documented "ask" answer
+
+EXIT_BLOCK = 2  # every one of these agents blocks on exit 2 with the reason on stderr
+
+NO_DETOUR = "Do not look for another way to run this (another tool, spelling, script or file)."
+
+
+class BadInput(Exception):
+    """The hook input is not what the agent documents."""
+
+
+class Call:
+    """One shell command the agent is about to run, and where."""
+
+    __slots__ = ("command", "cwd")
+
+    def __init__(self, command: str, cwd: str):
+        self.command = command
+        self.cwd = cwd
+
+
+def run_hook(agent: str) -> int:
+    if sys.stdin.isatty():
+        sys.stderr.write(f"guardsh hook {agent}: reads the JSON {NAMES[agent]} sends on stdin; "
+                         f"run `guardsh setup {agent}` to install it.\n")
+        return EXIT_BLOCK
+    raw = sys.stdin.buffer.read()
+    try:
+        call = read_call(agent, raw)
+    except BadInput as e:
+        return _refuse_unreadable(agent, str(e), raw)
+    if call is None:
+        return _emit(agent, "allow")
+    return _judge_and_answer(agent, call)
+
+
+def read_call(agent: str, raw: bytes) -> Call | None:
+    """The command in the hook input; None for a tool that is not a shell."""
+    try:
+        payload = json.loads(raw)  # bytes: a UTF-8 BOM (Cursor on Windows) is accepted
+    except ValueError as e:
+        raise BadInput(f"not JSON: {e}") from None
+    if not isinstance(payload, dict):
+        raise BadInput(f"expected a JSON object, got {type(payload).__name__}")
+    event = payload.get("hook_event_name")
+    if event is not None and event != EVENTS[agent]:
+        raise BadInput(f"hook_event_name is {event!r}; guardsh answers only {EVENTS[agent]!r}")
+    if agent == "cursor":
+        fields = payload
+    else:
+        tool = payload.get("tool_name")
+        if not isinstance(tool, str):
+            raise BadInput("no tool_name")
+        if tool not in SHELL_TOOLS[agent]:
+            return None
+        fields = payload.get("tool_input")
+        if not isinstance(fields, dict):
+            raise BadInput("tool_input is missing or not an object")
+    return Call(_command(fields), _cwd(agent, payload, fields))
+
+
+def _command(fields: dict) -> str:
+    command = fields.get("command")
+    if isinstance(command, list) and command and all(isinstance(w, str) for w in command):
+        import shlex
+
+        return shlex.join(command)  # an argv (Codex's older shell tool): judged as a command line
+    if not isinstance(command, str):
+        raise BadInput("no command string")
+    return command
+
+
+def _cwd(agent: str, payload: dict, fields: dict) -> str:
+    cwd = payload.get("cwd")
+    if cwd is not None and not isinstance(cwd, str):
+        raise BadInput("cwd is not a string")
+    if not cwd and agent == "cursor":  # cwd came later than workspace_roots
+        roots = payload.get("workspace_roots")
+        cwd = roots[0] if isinstance(roots, list) and roots and isinstance(roots[0], str) else None
+    if not cwd:
+        cwd = _process_cwd()
+    if agent == "gemini":  # run_shell_command's optional directory, relative to the project root
+        directory = fields.get("directory")
+        if isinstance(directory, str) and directory:
+            cwd = os.path.join(cwd, directory)
+    return os.path.normpath(cwd)
+
+
+def _process_cwd() -> str:
+    try:
+        return os.getcwd()
+    except OSError:
+        return "/"
+
+
+def _judge_and_answer(agent: str, call: Call) -> int:
+    from . import audit
+
+    via = f"hook {agent}"
+
+    def record(decision, outcome, rules=None, **extra):
+        audit.record(call.command, decision, outcome, rules, via=via, cwd=call.cwd, **extra)
+
+    try:
+        ruleset = _load_rules(call.cwd)
+    except Exception as e:  # noqa: BLE001 - broken rules (or anything else) must block, not open
+        record("deny", "refused", error=str(e))
+        return _emit(agent, "deny", f"guardsh: refused; nothing was run. Its rules are broken, so it "
+                                    f"cannot judge any command until they are fixed:\n{e}\n"
+                                    "Tell your human; they can check the rules with `guardsh rules check`.")
+    try:
+        from .decide import judge
+
+        verdict = judge(call.command, ruleset, cwd=call.cwd)
+    except Exception as e:  # noqa: BLE001 - a bug must fail closed
+        record("deny", "refused", ["shell.internal-error"], error=f"{type(e).__name__}: {e}")
+        return _emit(agent, "deny", f"guardsh: refused; nothing was run. It failed while judging "
+                                    f"this command ({type(e).__name__}), so it cannot vouch for it. "
+                                    f"{NO_DETOUR} Stop and ask your human.")
+    rules = verdict.rule_ids
+    if not verdict.blocked:
+        record("allow", "allowed")
+        return _emit(agent, "allow")
+    from .confirm import describe
+
+    details = describe(call.command, verdict)
+    if verdict.decision == "deny":
+        record("deny", "refused", rules)
+        return _emit(agent, "deny", f"guardsh: refused; nothing was run. A rule denies it outright.\n"
+                                    f"{details}\n{NO_DETOUR} Stop and ask your human: they can run "
+                                    "it themselves in their own terminal if they decide it is right.")
+    approval = _use_approval(call, rules)
+    if approval:
+        record("confirm", "allowed", rules, confirmed="approved", approval=approval.get("id"),
+               approved_by=approval.get("by"))
+        return _emit(agent, "allow")
+    if ruleset.settings.get("hook_confirm", "deny") == "ask" and agent in ASKS:
+        record("confirm", "asked", rules, confirmed="agent-prompt")
+        return _emit(agent, "ask", "guardsh: this command can destroy something that cannot be "
+                                   f"brought back.\n{details}")
+    request = _request_approval(call, verdict, ruleset)
+    record("confirm", "refused", rules, confirmed="awaiting-approval" if request else "no-terminal",
+           approval=request)
+    if request:
+        how = (f"{NO_DETOUR} Stop and ask your human to run\n    guardsh approve {request}\nin their own terminal (it "
+               "shows them this command and asks them to type a confirmation). Once they say it is "
+               "approved, run exactly the same command again from the same directory; it will be let "
+               "through once.")
+    else:
+        how = (f"{NO_DETOUR} Stop and ask your human: they can run it themselves in their own "
+               "terminal, where guardsh will ask them to confirm.")
+    return _emit(agent, "deny", f"guardsh: refused; nothing was run. It needs your human's "
+                                f"confirmation.\n{details}\n{how}")
+
+
+def _load_rules(cwd: str):
+    """As `guardsh -c` run by the agent in `cwd` would: the packs, the user's
+    rules.toml and the project's .guardsh/rules.toml found from `cwd` up."""
+    from .cli import _project_rules
+    from .rules import load_ruleset
+
+    try:
+        os.chdir(cwd)  # _project_rules searches from the working directory
+    except OSError:
+        pass  # the command will fail to start there anyway; judge with the user's rules
+    return load_ruleset(project_file=_project_rules())
+
+
+def _use_approval(call: Call, rules: list[str]) -> dict | None:
+    """The human's `guardsh approve` for exactly this command, directory and
+    rules, claimed once; None if there is none (or no approvals store)."""
+    try:
+        from . import approvals
+
+        return approvals.use_approval(approvals.binding_key(call.command, call.cwd, rules))
+    except Exception:  # noqa: BLE001 - a broken store approves nothing
+        return None
+
+
+def _request_approval(call: Call, verdict, ruleset) -> str | None:
+    """File a request for `guardsh approve`; its id, or None if it could not be filed.
+    The hook does not wait for the answer (approval_wait): an agent treats a hook
+    that runs past its timeout as a failed hook, and Claude Code then runs the command."""
+    try:
+        from . import approvals
+
+        key = approvals.binding_key(call.command, call.cwd, verdict.rule_ids)
+        lifetime = ruleset.settings.get("approval_ttl", approvals.DEFAULT_TTL)
+        return approvals.request_approval(key, call.command, call.cwd, verdict, lifetime=lifetime)
+    except Exception as e:  # noqa: BLE001 - still refused; the human can run it by hand
+        sys.stderr.write(f"guardsh: warning: could not file an approval request: {e}\n")
+        return None
+
+
+def _refuse_unreadable(agent: str, why: str, raw: bytes) -> int:
+    from . import audit
+
+    text = (f"guardsh: refused; nothing was run. It could not read the {NAMES[agent]} hook input "
+            f"({why}), so it cannot judge the command. This is a set-up problem, not something to "
+            f"work around: stop and tell your human (`guardsh setup {agent} --print` shows the hook "
+            "entry guardsh expects).")
+    audit.record(raw[:500].decode("utf-8", "replace"), "deny", "refused", via=f"hook {agent}",
+                 error=f"unreadable hook input: {why}")
+    out, _ = answer(agent, "deny", text)
+    sys.stdout.write(out)
+    sys.stderr.write(text + "\n")
+    return EXIT_BLOCK
+
+
+def _emit(agent: str, decision: str, message: str = "") -> int:
+    out, code = answer(agent, decision, message)
+    sys.stdout.write(out)
+    return code
+
+
+def answer(agent: str, decision: str, message: str = "") -> tuple[str, int]:
+    """(stdout, exit status) that tell `agent` to allow, deny or ask."""
+    if decision == "ask" and agent not in ASKS:
+        decision = "deny"
+    if agent in ("claude-code", "codex"):
+        if decision == "allow":
+            return "", 0
+        return _json({"hookSpecificOutput": {"hookEventName": "PreToolUse", "permissionDecision": decision,
+                                             "permissionDecisionReason": message}}), 0
+    if agent == "cursor":
+        if decision == "allow":
+            return _json({"permission": "allow"}), 0
+        # Both spellings: 1.7-era docs used camelCase, later ones snake_case; a tester saw
+        # the model receive user_message on deny, so both messages carry the whole text.
+        return _json({"permission": decision, "user_message": message, "agent_message": message,
+                      "userMessage": message, "agentMessage": message}), 0
+    if agent == "gemini":
+        if decision == "allow":
+            return "{}\n", 0  # stdout must be JSON on exit 0; the docs' own no-op answer
+        return _json({"decision": decision, "reason": message}), 0
+    raise ValueError(f"unknown agent {agent!r}")
+
+
+def _json(value: dict) -> str:
+    return json.dumps(value) + "\n"  # ASCII: safe whatever the locale, and for undecodable bytes
