@@ -10,6 +10,7 @@ import sys
 
 EXIT_REFUSED = 126  # as bash's "cannot execute": guardsh would not run it
 EXIT_CONFIG = 2  # a rules file is broken: nothing runs until it is fixed
+HOOK_AGENTS = ("claude-code", "cursor", "codex", "gemini")
 SUBCOMMANDS = {"check", "rules", "log", "hook", "setup", "approve", "pending"}
 
 # bash options that take the next argument as their value.
@@ -59,6 +60,10 @@ class BashArgs:
 
 def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
+    if len(args) == 2 and args[0] == "hook" and args[1] in HOOK_AGENTS:
+        from .hooks import run_hook  # on every agent command too: skip click's import
+
+        sys.exit(run_hook(args[1]))
     if args and args[0] in SUBCOMMANDS:
         from .commands import run_subcommand
 

@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from .cli import EXIT_CONFIG, _load_rules_or_exit
+from .cli import EXIT_CONFIG, HOOK_AGENTS, _load_rules_or_exit
 
 
 def run_subcommand(args: list[str]) -> int:
@@ -112,7 +112,7 @@ def log(lines: int, as_json: bool) -> int:
     return 0
 
 
-AGENTS = ("claude-code", "cursor", "codex", "gemini")
+AGENTS = HOOK_AGENTS
 
 
 @main.command()
