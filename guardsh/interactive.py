@@ -27,7 +27,8 @@ def repl(args: list[str]) -> int:
     ruleset = _load_rules_or_exit()
     history = paths.history_file()
     os.makedirs(os.path.dirname(history), exist_ok=True)
-    session = PromptSession(history=FileHistory(history))
+    session = PromptSession(history=FileHistory(history), key_bindings=_continue_open_lines(bash),
+                            prompt_continuation="> ")
     cwd, env, status = os.getcwd(), dict(os.environ), 0
     env["GUARDSH_ACTIVE"] = str(os.getpid())
     with tempfile.TemporaryDirectory(prefix="guardsh-") as state:
@@ -50,6 +51,31 @@ def repl(args: list[str]) -> int:
             else:
                 audit.record(line, "allow", "ran", interactive=True)
             status, cwd, env = _run(bash, line, cwd, env, state)
+
+
+def _continue_open_lines(bash: str):
+    """Enter on an unfinished line (an open quote, heredoc, if/do block)
+    starts a new line instead of running it, as bash does."""
+    from prompt_toolkit.key_binding import KeyBindings
+
+    bindings = KeyBindings()
+
+    @bindings.add("enter")
+    def _(event) -> None:
+        buffer = event.current_buffer
+        if _unfinished(bash, buffer.text):
+            buffer.insert_text("\n")
+        else:
+            buffer.validate_and_handle()
+
+    return bindings
+
+
+def _unfinished(bash: str, text: str) -> bool:
+    check = subprocess.run([bash, "-n"], input=text.encode("utf-8", "surrogateescape"), capture_output=True)
+    unexpected_end = b"unexpected end of file" in check.stderr or b"unexpected EOF" in check.stderr
+    open_heredoc = "<<" in text and b"delimited by end-of-file" in check.stderr
+    return unexpected_end or open_heredoc
 
 
 def _run(bash: str, line: str, cwd: str, env: dict, state: str):

@@ -64,3 +64,19 @@ def test_ctrl_c_cancels_the_line_and_history_is_kept(isolated_home):
     child.expect(pexpect.EOF)
     history = (isolated_home / ".local/state/guardsh/history").read_text()
     assert "echo first-line" in history
+
+
+def test_open_quotes_and_heredocs_continue_on_the_next_line(isolated_home):
+    child = spawn(isolated_home)
+    child.sendline('echo "first')
+    child.expect("> ")
+    out = run(child, 'second"')
+    assert "first\r\nsecond" in out
+    child.sendline("cat <<'EOF'")
+    child.expect("> ")
+    child.sendline("in the heredoc")
+    child.expect("> ")
+    out = run(child, "EOF")
+    assert "in the heredoc" in out.split("EOF")[-1]
+    child.sendline("exit")
+    child.expect(pexpect.EOF)
