@@ -61,6 +61,7 @@ def _continue_open_lines(bash: str):
     bindings = KeyBindings()
 
     @bindings.add("enter")
+    @bindings.add("c-j")  # a bare line feed, as some terminals and pexpect send
     def _(event) -> None:
         buffer = event.current_buffer
         if _unfinished(bash, buffer.text):
