@@ -68,15 +68,15 @@ def test_ctrl_c_cancels_the_line_and_history_is_kept(isolated_home):
 
 def test_open_quotes_and_heredocs_continue_on_the_next_line(isolated_home):
     child = spawn(isolated_home)
-    child.sendline('echo "first')
-    child.expect("> ")
-    out = run(child, 'second"')
-    assert "first\r\nsecond" in out
-    child.sendline("cat <<'EOF'")
-    child.expect("> ")
-    child.sendline("in the heredoc")
-    child.expect("> ")
-    out = run(child, "EOF")
-    assert "in the heredoc" in out.split("EOF")[-1]
+    for line in ('echo "first', 'second"'):
+        child.sendline(line)
+        time.sleep(0.3)  # typed line by line, as a person does
+    child.expect(PROMPT)
+    assert "first\r\nsecond" in child.before and "refuse" not in child.before
+    for line in ("cat <<'EOF'", "in the heredoc", "EOF"):
+        child.sendline(line)
+        time.sleep(0.3)
+    child.expect(PROMPT)
+    assert "in the heredoc\r\n" in child.before and "refuse" not in child.before
     child.sendline("exit")
     child.expect(pexpect.EOF)
