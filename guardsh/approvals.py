@@ -216,7 +216,7 @@ def approve_interactively(approval_id: str) -> int:
              f"Approving lets this exact command run once, from that directory, within "
              f"{duration(ttl)}.\n")
     try:
-        ok = ask_phrase(request.get("phrase_target") or random_phrase(), shown,
+        ok = ask_phrase(request.get("phrase_target") or random_phrase(), _visible(shown),
                         float(settings.get("confirm_timeout", 120)), action="approve it",
                         nothing="nothing was approved")
     except NoTerminal:
@@ -269,8 +269,9 @@ def print_pending() -> int:
     now = time.time()
     print(f"{'ID':8}{'AGE':>6}  {'STATUS':9} CWD / COMMAND")
     for r in requests:
-        print(f"{r['id']:8}{duration(now - _number(r.get('created'))):>6}  {r['status']:9} {r.get('cwd')}")
-        print(f"{'':26}{_one_line(r.get('command', ''), 200)}  [{', '.join(r.get('rules') or [])}]")
+        print(_visible(f"{r['id']:8}{duration(now - _number(r.get('created'))):>6}  {r['status']:9} "
+                       f"{r.get('cwd')}"))
+        print(_visible(f"{'':26}{_one_line(r.get('command', ''), 200)}  [{', '.join(r.get('rules') or [])}]"))
     print("Approve one with `guardsh approve ID` (in your own terminal).")
     return 0
 
@@ -504,6 +505,12 @@ def duration(seconds: float) -> str:
     if seconds < 7200:
         return f"{seconds // 60} min"
     return f"{seconds // 3600} h"
+
+
+def _visible(text: str) -> str:
+    """Control characters shown as escapes: an agent's command must not be
+    able to move the cursor or erase lines on the human's terminal."""
+    return "".join(c if c == "\n" or c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def _raise_interrupt(signum, frame):
