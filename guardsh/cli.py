@@ -85,19 +85,22 @@ def main(argv: list[str] | None = None) -> None:
         _exec(args)  # `-c` with no string: bash reports the error itself
 
 
-def _guard(text: str, args: list[str], label: str | None = None) -> None:
+def _guard(text: str, args: list[str], label: str | None = None, stdin: bytes | None = None) -> None:
+    """Judge `text`; exec bash with `args` only if allowed or confirmed. With
+    `stdin`, bash gets those bytes on its stdin (the script guardsh read)."""
     from . import audit
     from .decide import judge
 
     ruleset = _load_rules_or_exit()
     verdict = judge(text, ruleset)
     shown = label or text
+    if verdict.blocked and not confirm_or_refuse(shown, verdict, ruleset, text=text, argv=args):
+        sys.exit(EXIT_REFUSED)
     if not verdict.blocked:
         warnings = verdict.warnings
         audit.record(shown, "allow", "ran", **({"warnings": warnings} if warnings else {}))
-        _exec(args)
-    if not confirm_or_refuse(shown, verdict, ruleset, text=text, argv=args):
-        sys.exit(EXIT_REFUSED)
+    if stdin is not None:
+        _refeed_stdin(stdin)
     _exec(args)
 
 
@@ -203,10 +206,26 @@ def _guard_script(path: str, args: list[str]) -> None:
 
 
 def _guard_stdin(args: list[str]) -> None:
-    text = sys.stdin.buffer.read().decode("utf-8", "surrogateescape")
-    # The script has been read; bash gets it as a string instead.
-    opts = [a for a in args if a not in ("-s", "--")]
-    _guard(text, opts + ["-c", text, "bash"], label=text)
+    data = sys.stdin.buffer.read()
+    _guard(data.decode("utf-8", "surrogateescape"), args, stdin=data)
+
+
+def _refeed_stdin(data: bytes) -> None:
+    """bash reads its script from stdin, which guardsh has read to judge it:
+    give bash a pipe holding the same bytes, written by a small child."""
+    read_end, write_end = os.pipe()
+    if os.fork() == 0:
+        os.close(read_end)
+        view = memoryview(data)
+        try:
+            while view:
+                view = view[os.write(write_end, view):]
+        except OSError:
+            pass  # bash stopped reading (exit in the script): nothing more to give
+        os._exit(0)
+    os.close(write_end)
+    os.dup2(read_end, 0)
+    os.close(read_end)
 
 
 def _load_rules_or_exit():

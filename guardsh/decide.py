@@ -44,7 +44,8 @@ class Verdict(Record):
         production/NAME when it looks like production."""
         for m in self.matches:
             t = m.target
-            if t and "\x00" not in t and 2 <= len(t) <= 64 and t.isprintable():
+            # A name only known at run time ("$DIR") is no phrase: a random word is.
+            if t and not any(c in t for c in "\x00$`\"'") and 2 <= len(t) <= 64 and t.isprintable():
                 name = t.rstrip("/").split("/")[-1] if t.startswith("/") and len(t) > 32 else t
                 return f"production/{name}" if self.production else name
         return None
