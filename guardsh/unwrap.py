@@ -253,6 +253,9 @@ def _unwrap_generic(cmd: Command, scan, spec: Wrapper, label: str) -> bool:
             scan.parse(text, cmd.via + (f"{label} -c",), stdin=cmd.stdin)
         if lines:
             return True
+        if label in ("su", "runuser"):
+            _unguarded_shell(cmd, f"{label} starts a shell for commands typed later")
+            return False
     for opt in spec.split_options:
         for text in parsed.values.get(opt, []):
             rest = [Word(t, t) for t in _split_words(text)] + args[i:]
@@ -268,9 +271,11 @@ def _unwrap_generic(cmd: Command, scan, spec: Wrapper, label: str) -> bool:
             rest = rest[1:]
         cmd = Command(cmd.argv, assigns, cmd.redirects, cmd.stdin, cmd.via, cmd.cwd, cmd.effects)
     rest = rest[spec.skip:]
-    if label in ("busybox", "toybox") and not rest:
-        return True
     if not rest:
+        if label in ("sudo", "su", "runuser", "doas") and (parsed.flags & {"-s", "--shell", "-i", "--login"}
+                                                          or label != "sudo"):
+            _unguarded_shell(cmd, f"{label} starts a shell for commands typed later")
+            return False
         return True
     if spec.as_string:
         line = " ".join(w.text for w in rest)
@@ -412,6 +417,11 @@ def _unwrap_shell(cmd: Command, scan) -> bool:
         _run_script_file(cmd, scan, rest[0], f"{label} {rest[0]}")
         return True
     # No script named: the shell runs what arrives on stdin.
+    if parsed.flags & {"--version", "--help"}:
+        return True
+    if cmd.stdin is None:
+        _unguarded_shell(cmd, f"{label} reads its commands from the terminal or the caller's input")
+        return False
     _run_stdin(cmd, scan, label)
     return True
 
@@ -428,6 +438,12 @@ def _shell_environment(cmd: Command, scan) -> None:
                 cmd.effects.append(Effect("shell.eval-dynamic", detail=f"{name}=..."))
             else:
                 scan.parse(body, cmd.via + (name,))
+
+
+def _unguarded_shell(cmd: Command, why: str) -> None:
+    """A shell whose commands come from outside this line would run them
+    unjudged (`bash -i`, `exec bash`, `sudo -s`)."""
+    cmd.effects.append(Effect("shell.unguarded-shell", detail=why))
 
 
 def _run_stdin(cmd: Command, scan, label: str) -> None:
