@@ -48,7 +48,7 @@ class Scan:
         self.virtual_files: dict[str, str] = {}  # process substitutions whose output is known
         self.depth = 0
         self.scripts: list[str] = []  # scripts being read, to cut cycles
-        self.calls: list[str] = []  # functions being expanded
+        self.calls: list = []  # functions (name, body) and aliases being expanded
         self.deadline = time.monotonic() + budget
 
     # --- entry points -----------------------------------------------------
@@ -92,7 +92,7 @@ class Scan:
         if time.monotonic() > self.deadline:
             raise BudgetExceeded
         cmd.cwd = self.cwd
-        if cmd.name in self.functions and cmd.name not in self.calls:
+        if cmd.name in self.functions and (cmd.name, id(self.functions[cmd.name][0])) not in self.calls:
             self._call_function(cmd)
             return
         if cmd.argv and cmd.argv[0].text in self.aliases and cmd.argv[0].text not in self.calls:
@@ -116,7 +116,7 @@ class Scan:
         self.commands.append(Command(argv=[], via=tuple(via), effects=[Effect(kind, detail=detail)]))
 
     def _call_function(self, cmd: Command) -> None:
-        self.calls.append(cmd.name)
+        self.calls.append((cmd.name, id(self.functions[cmd.name][0])))
         try:
             body, source = self.functions[cmd.name]
             shellparse.Walker(self, source, cmd.via + (f"{cmd.name}()",)).walk(body)

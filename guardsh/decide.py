@@ -129,7 +129,7 @@ _INTERNAL_ERROR = Rule("shell.internal-error", "guardsh failed while judging thi
 def _match_all(commands: list[Command], ruleset: RuleSet, ctx: Context) -> list[Match]:
     matches: list[Match] = []
     for cmd in commands:
-        for rule in ruleset.for_command(cmd.name):
+        for rule in ruleset.for_command(cmd.name, bool(cmd.effects)):
             m = match_rule(rule, cmd, ruleset.programs, ctx)
             if m is not None and not _allow_listed(m, ruleset):
                 matches.append(m)

@@ -82,8 +82,8 @@ class Effect(Record):
 
 
 class Command(Record):
-    __slots__ = ("argv", "assigns", "redirects", "stdin", "via", "cwd", "effects", "memo")
-    _fields = __slots__[:-1]
+    __slots__ = ("argv", "assigns", "redirects", "stdin", "via", "cwd", "effects", "memo", "name")
+    _fields = __slots__[:-2]
 
     def __init__(self, argv: list[Word], assigns: dict[str, Word] | None = None,
                  redirects: list[Redirect] | None = None, stdin: Stdin | None = None,
@@ -96,13 +96,8 @@ class Command(Record):
         self.cwd = cwd  # where it runs, when `cd` on the line says so
         self.effects = effects if effects is not None else []
         self.memo: dict = {}  # parsed arguments, per rule set
-
-    @property
-    def name(self) -> str:
-        """The program's name as bash will look it up: `/bin/rm` -> `rm`."""
-        if not self.argv:
-            return ""
-        return self.argv[0].text.rsplit("/", 1)[-1]
+        # The program's name as bash will look it up: `/bin/rm` -> `rm`.
+        self.name = argv[0].text.rsplit("/", 1)[-1] if argv else ""
 
     @property
     def args(self) -> list[Word]:

@@ -37,9 +37,10 @@ class RuleSet:
     def rule(self, rid: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rid), None)
 
-    def for_command(self, name: str) -> list[Rule]:
+    def for_command(self, name: str, has_effects: bool = True) -> list[Rule]:
         """Rules that can match a command named `name`: those naming it, those
-        naming a pattern it fits (mkfs.*), and those matching on effects alone."""
+        naming a pattern it fits (mkfs.*), and, when it has effects, those
+        matching on effects alone."""
         if self._index is None:
             by_name: dict[str, list[Rule]] = {}
             patterns: list[tuple[str, Rule]] = []
@@ -55,7 +56,9 @@ class RuleSet:
                             by_name.setdefault(p, []).append(rule)
             self._index = (by_name, patterns, anywhere)
         by_name, patterns, anywhere = self._index
-        found = by_name.get(name, []) + [r for p, r in patterns if glob_match(name, p)] + anywhere
+        found = by_name.get(name, []) + [r for p, r in patterns if glob_match(name, p)]
+        if has_effects:
+            found += anywhere
         seen: set[int] = set()
         return [r for r in found if not (id(r) in seen or seen.add(id(r)))]
 
@@ -149,7 +152,7 @@ def _read_cache(cache_file: str, key) -> RuleSet | None:
 
     try:
         with open(cache_file, "rb") as fh:
-            stored_key, data = marshal.load(fh)
+            stored_key, data = marshal.loads(fh.read())  # one read: load(fh) reads in small pieces
         return RuleSet.from_data(data) if stored_key == key else None
     except Exception:  # noqa: BLE001 - a missing, old or corrupt cache is rebuilt
         return None

@@ -158,14 +158,33 @@ class Walker:
             return self._declaration(node)
         if t == "unset_command":
             return self._command(node, [], stdin)
+        if t == "subshell":
+            return self._isolated(lambda: self._walk_children(node, stdin))
+        if t in ("file_redirect", "heredoc_redirect", "herestring_redirect"):
+            # A bare redirection where a statement stands: $( > file )
+            redirect, redirect_stdin, extra, rest = self._redirect(node)
+            cmd = Command(argv=extra, redirects=[redirect] if redirect else [], stdin=redirect_stdin or stdin)
+            self._emit(cmd)
+            return self._heredoc_tail(cmd, rest)
         if t == "negated_command":
             last = None
             for c in node.named_children:
                 last = self.walk(c, stdin)
             return last
-        # Compound statements and everything else: walk the parts in order.
-        # Words met here (for lists, case subjects, [[ tests ]]) are evaluated
-        # so that the substitutions inside them are seen.
+        return self._walk_children(node, stdin)
+
+    def _isolated(self, walk):
+        """A subshell's `cd` and variables do not outlive it."""
+        cwd, variables = self.scan.cwd, dict(self.scan.vars)
+        try:
+            return walk()
+        finally:
+            self.scan.cwd, self.scan.vars = cwd, variables
+
+    def _walk_children(self, node, stdin: Stdin | None) -> Command | None:
+        """Compound statements and everything else: walk the parts in order.
+        Words met here (for lists, case subjects, [[ tests ]]) are evaluated
+        so that the substitutions inside them are seen."""
         last = None
         for c in node.named_children:
             if c.type in _STATEMENT_TYPES or c.type.endswith("_statement") or c.type in (
@@ -203,7 +222,8 @@ class Walker:
         for i, part in enumerate(parts):
             if i > 0:
                 stdin = Stdin("command", source=last) if last else Stdin("command")
-            last = self.walk(part, stdin)
+            # Every part of a pipeline runs in a subshell of its own.
+            last = self._isolated(lambda: self.walk(part, stdin)) if len(parts) > 1 else self.walk(part, stdin)
         return last
 
     def _redirected(self, node, stdin: Stdin | None) -> Command | None:
@@ -218,7 +238,7 @@ class Walker:
                 if s:
                     stdin_override = s
                 extra_words.extend(extra)
-                tail.extend(rest)
+                tail.extend(self._more_redirects(rest, redirects))
         stdin = stdin_override or stdin
         if body is None:  # a bare redirection: `> file`
             cmd = Command(argv=[], redirects=redirects, stdin=stdin)
@@ -238,6 +258,19 @@ class Walker:
             finally:
                 self.scan.pending_redirects.pop()
         return self._heredoc_tail(last, tail)
+
+    def _more_redirects(self, nodes, redirects: list[Redirect]) -> list:
+        """tree-sitter nests redirections that follow a heredoc's start
+        (`cat <<EOF > notes.md`) inside the heredoc node: they belong to the
+        same command. Return the other nodes (what follows the command)."""
+        rest = []
+        for n in nodes:
+            if n.type == "file_redirect":
+                redirect, _, _, _ = self._redirect(n)
+                redirects.append(redirect)
+            else:
+                rest.append(n)
+        return rest
 
     def _heredoc_tail(self, last: Command | None, tail) -> Command | None:
         """tree-sitter nests what follows a heredoc's start (`cat <<EOF | sh`,
@@ -346,7 +379,7 @@ class Walker:
                 if s:
                     stdin = s
                 argv.extend(extra)
-                for n in rest:  # rare: a heredoc tail inside a command node
+                for n in self._more_redirects(rest, redirects):  # rare: a heredoc tail inside a command
                     self.walk(n)
             elif t == "comment":
                 continue
@@ -438,11 +471,23 @@ class Walker:
                         self._word_into(c, [], False)
                 parts.append(DYN)
             return False
+        if t == "command_substitution" and self._text(node).startswith("`") and "\\" in self._text(node):
+            # In backticks bash first removes the backslash before $ ` \, then
+            # parses: `echo "\$(rm x)"` runs rm. Parse the text bash will see.
+            inner = _unescape_backticks(self._text(node)[1:-1])
+            self._isolated(lambda: self.scan.parse(inner, self.via + ("`...`",)))
+            parts.append(DYN)
+            return False
         if t in ("command_substitution", "process_substitution"):
             statements = [c for c in node.named_children if c.type != "comment"]
-            last = None
-            for c in statements:
-                last = self.walk(c)
+
+            def walk_statements():
+                last = None
+                for c in statements:
+                    last = self.walk(c)
+                return last
+
+            last = self._isolated(walk_statements)
             # $(echo x | base64 -d) and <(echo x) are known now: use what they print.
             output = self.scan.output_of(last) if len(statements) == 1 and last else None
             if output is None or DYN in output:
@@ -520,6 +565,18 @@ def _has_glob(raw: str) -> bool:
         elif ch in "*?[":
             return True
     return False
+
+
+def _unescape_backticks(s: str) -> str:
+    out, i = [], 0
+    while i < len(s):
+        if s[i] == "\\" and i + 1 < len(s) and s[i + 1] in "$`\\":
+            out.append(s[i + 1])
+            i += 2
+        else:
+            out.append(s[i])
+            i += 1
+    return "".join(out)
 
 
 def _unescape_unquoted(s: str) -> str:

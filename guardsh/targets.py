@@ -73,12 +73,12 @@ def classify(word: Word | str, cwd: str | None, project: str | None, home: str) 
         return "dynamic"
     text = text.replace(DYN, "*")
     path = _normalise(text if text.startswith("/") else os.path.join(cwd or "/", text))
+    if path.startswith(_NULL) or path.startswith("/dev/fd/") or path.startswith("/proc/self/fd"):
+        return "null"
     if _is_guard_file(path, project, home):
         return "guard"
     if path in ("/", "/*", "/.*"):
         return "root"
-    if path.startswith(_NULL) or path.startswith("/dev/fd/") or path.startswith("/proc/self/fd"):
-        return "null"
     if path.startswith(_DEVICES):
         return "device"
     if project and project not in ("/", home) and _inside(path, project):
@@ -112,15 +112,27 @@ GUARD_PROJECT_PATHS = (".claude/settings.json", ".claude/settings.local.json", "
 
 
 def _is_guard_file(path: str, project: str | None, home: str) -> bool:
-    from . import paths
-
-    roots = [paths.config_dir(), paths.state_dir(), paths.cache_dir()]
-    roots += [os.path.join(home, p) for p in GUARD_HOME_PATHS]
-    if project:
-        roots += [os.path.join(project, p) for p in GUARD_PROJECT_PATHS]
+    roots = _guard_roots(project, home)
     # A folder holding them counts too (~/.config), but not the home itself or /.
     holder = path.startswith(home.rstrip("/") + "/")
     return any(path == r or path.startswith(r + "/") or holder and r.startswith(path + "/") for r in roots)
+
+
+_GUARD_ROOTS: dict[tuple, list[str]] = {}
+
+
+def _guard_roots(project: str | None, home: str) -> list[str]:
+    from . import paths
+
+    key = (project, home, os.environ.get("XDG_CONFIG_HOME"), os.environ.get("XDG_STATE_HOME"),
+           os.environ.get("XDG_CACHE_HOME"))
+    roots = _GUARD_ROOTS.get(key)
+    if roots is None:
+        roots = [paths.config_dir(), paths.state_dir(), paths.cache_dir()]
+        roots += [os.path.join(home, p) for p in GUARD_HOME_PATHS]
+        roots += [os.path.join(project, p) for p in GUARD_PROJECT_PATHS] if project else []
+        _GUARD_ROOTS[key] = roots
+    return roots
 
 
 def _classify_in_project(rel: str, in_home: bool = False) -> str:

@@ -263,7 +263,7 @@ def _unwrap_generic(cmd: Command, scan, spec: Wrapper, label: str) -> bool:
             return True
     rest = args[i:]
     assigns = cmd.assigns
-    if label in ("env", "sudo", "doas", "run0"):  # NAME=VALUE words before the command: its environment
+    if label in ("env", "sudo", "doas", "run0", "time"):  # NAME=VALUE words before the command: its environment
         assigns = dict(assigns)
         while rest and "=" in rest[0].text and not rest[0].text.startswith("="):
             name_, _, value = rest[0].text.partition("=")
