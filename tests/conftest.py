@@ -40,6 +40,23 @@ def project(isolated_home):
     return isolated_home / "project"
 
 
+@pytest.fixture
+def data_dir(project):
+    """Project data that a destructive command would lose."""
+    d = project / "data"
+    d.mkdir()
+    (d / "rows.csv").write_text("1,2,3\n")
+    return d
+
+
+def write_rules(home: Path, text: str) -> Path:
+    """The user's rules.toml, as a test needs it."""
+    path = home / ".config/guardsh/rules.toml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
 def guardsh_env(home: Path, **extra) -> dict:
     env = dict(os.environ)
     env.update({"HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config"),

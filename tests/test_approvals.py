@@ -15,7 +15,7 @@ import time
 import pexpect
 import pytest
 
-from conftest import GUARDSH, guardsh_env, run_guardsh
+from conftest import GUARDSH, guardsh_env, run_guardsh, write_rules
 from guardsh import approvals
 
 PROMPT = r'Type "(.+)" to approve it'
@@ -62,17 +62,7 @@ def audit_entries(home) -> list[dict]:
 
 
 def write_settings(home, text: str) -> None:
-    rules = home / ".config/guardsh/rules.toml"
-    rules.parent.mkdir(parents=True, exist_ok=True)
-    rules.write_text(f"[settings]\n{text}\n")
-
-
-@pytest.fixture
-def data_dir(project):
-    d = project / "data"
-    d.mkdir()
-    (d / "rows.csv").write_text("1,2,3\n")
-    return d
+    write_rules(home, f"[settings]\n{text}\n")
 
 
 @needs_plain_terminal

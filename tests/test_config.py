@@ -7,16 +7,10 @@ import os
 
 import pytest
 
-from conftest import run_guardsh
+from conftest import run_guardsh, write_rules
 from guardsh.rules import load_ruleset
 from guardsh.schema import ConfigError
 
-
-def write_rules(home, text: str):
-    path = home / ".config/guardsh/rules.toml"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
-    return path
 
 
 CASES = [

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pexpect
 import pytest
 
-from conftest import GUARDSH, guardsh_env
+from conftest import GUARDSH, guardsh_env, write_rules
 
 PROMPT = r'Type "([^"]+)" to run it'
 
@@ -14,14 +14,6 @@ PROMPT = r'Type "([^"]+)" to run it'
 def spawn(args, home, timeout=15, **env):
     return pexpect.spawn(GUARDSH, args, cwd=str(home / "project"), env=guardsh_env(home, **env),
                          timeout=timeout, encoding="utf-8")
-
-
-@pytest.fixture
-def data_dir(project):
-    d = project / "data"
-    d.mkdir()
-    (d / "rows.csv").write_text("1,2,3\n")
-    return d
 
 
 def test_right_phrase_runs_the_command(isolated_home, data_dir):
@@ -71,9 +63,7 @@ def test_ctrl_d_refuses(isolated_home, data_dir):
 
 
 def test_timeout_refuses(isolated_home, data_dir):
-    rules = isolated_home / ".config/guardsh/rules.toml"
-    rules.parent.mkdir(parents=True, exist_ok=True)
-    rules.write_text("[settings]\nconfirm_timeout = 1\n")
+    write_rules(isolated_home, "[settings]\nconfirm_timeout = 1\n")
     child = spawn(["-c", "rm -rf data"], isolated_home)
     child.expect(PROMPT)
     child.expect("no answer in 1 s")
@@ -106,9 +96,7 @@ def test_stdin_is_never_read_as_the_answer(isolated_home, data_dir, tmp_path):
 
 
 def test_deny_rule_refuses_without_a_prompt(isolated_home, data_dir):
-    rules = isolated_home / ".config/guardsh/rules.toml"
-    rules.parent.mkdir(parents=True, exist_ok=True)
-    rules.write_text('[actions]\n"fs.rm-recursive" = "deny"\n')
+    write_rules(isolated_home, '[actions]\n"fs.rm-recursive" = "deny"\n')
     child = spawn(["-c", "rm -rf data"], isolated_home)
     child.expect("denies it outright")
     child.expect(pexpect.EOF)

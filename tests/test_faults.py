@@ -11,7 +11,7 @@ import time
 
 import pexpect
 
-from conftest import GUARDSH, guardsh_env, run_guardsh
+from conftest import GUARDSH, guardsh_env, run_guardsh, write_rules
 
 
 def test_unwritable_audit_log_warns_but_never_changes_the_decision(isolated_home, project):
@@ -43,9 +43,7 @@ def test_unreadable_rules_file_stops_everything(isolated_home, project):
 
 
 def test_rules_file_that_disappears_is_not_served_from_the_cache(isolated_home):
-    rules = isolated_home / ".config/guardsh/rules.toml"
-    rules.parent.mkdir(parents=True, exist_ok=True)
-    rules.write_text('[actions]\n"git.push-force" = "deny"\n')
+    rules = write_rules(isolated_home, '[actions]\n"git.push-force" = "deny"\n')
     assert b"denies it outright" in run_guardsh(["-c", "git push -f"], isolated_home).stderr
     rules.unlink()
     after = run_guardsh(["-c", "git push -f"], isolated_home)

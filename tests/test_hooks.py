@@ -16,7 +16,7 @@ import json
 
 import pytest
 
-from conftest import run_guardsh
+from conftest import run_guardsh, write_rules
 
 CLAUDE_CODE = """{
   "session_id": "abc123",
@@ -114,11 +114,6 @@ def audit_entries(home) -> list[dict]:
     path = home / ".local/state/guardsh/audit.jsonl"
     return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
 
-
-def write_rules(home, text: str) -> None:
-    path = home / ".config/guardsh/rules.toml"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
 
 
 @pytest.mark.parametrize("agent", AGENTS)

@@ -6,15 +6,10 @@ from __future__ import annotations
 import pexpect
 import pytest
 
-from conftest import GUARDSH, guardsh_env
+from conftest import GUARDSH, guardsh_env, write_rules
 from guardsh.decide import judge
 from guardsh.rules import load_ruleset
 
-
-def write_rules(home, text):
-    path = home / ".config/guardsh/rules.toml"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
 
 
 @pytest.mark.parametrize("command,env,signal", [
