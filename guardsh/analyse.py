@@ -247,7 +247,7 @@ class Scan:
 
     def stdin_text(self, stdin: Stdin | None) -> str | None:
         """What flows into a command's stdin, when it can be known."""
-        if stdin is None or stdin.kind == "tty":
+        if stdin is None:
             return ""
         if stdin.kind == "text":
             return stdin.text

@@ -63,7 +63,7 @@ class Stdin(Record):
 
     def __init__(self, kind: str, text: str | None = None, path: Word | None = None,
                  source: Command | None = None):
-        self.kind = kind  # "text" (heredoc, here-string), "file", "command" (a pipe), "tty"
+        self.kind = kind  # "text" (heredoc, here-string), "file", "command" (a pipe)
         self.text = text  # for "text": the content (DYN where dynamic)
         self.path = path  # for "file"
         self.source = source  # for "command": the writer of the pipe

@@ -450,7 +450,7 @@ def _run_stdin(cmd: Command, scan, label: str) -> None:
     text = scan.stdin_text(cmd.stdin)
     if text is not None:
         scan.parse(text, cmd.via + (f"{label} <stdin",))
-    elif cmd.stdin is not None and cmd.stdin.kind != "tty":
+    elif cmd.stdin is not None:
         source = cmd.stdin.source.display() if cmd.stdin.source else "a pipe"
         cmd.effects.append(Effect("shell.pipe-to-shell", detail=f"{source} | {label}"))
 
