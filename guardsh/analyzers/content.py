@@ -111,7 +111,10 @@ def _code(cmd: Command, language: str, text: str, scan) -> None:
     for effect in findings.effects:
         as_command = _CODE_AS_COMMAND.get(effect.kind)
         if as_command and effect.target is not None:
-            argv = [Word(a, a) for a in as_command] + [Word(effect.target, effect.detail or effect.target)]
+            target = effect.target
+            if target == "~" or target.startswith("~/"):  # the code's os.path.expanduser
+                target = scan.home + target[1:]
+            argv = [Word(a, a) for a in as_command] + [Word(target, effect.detail or effect.target)]
             scan.emit(Command(argv=argv, via=cmd.via + (label,)))
         else:
             cmd.effects.append(effect)

@@ -11,7 +11,8 @@ deno eval, bun -e, awk programs) will do to files, processes and remote APIs.
     code.delete-file    one file or empty directory: os.remove, Path.unlink, fs.unlinkSync,
                         perl/php unlink, File.delete, rmdir
     code.truncate-file  a file cut short: os.truncate, writing '' over a file, opening a database
-                        file (*.db, *.sqlite3, *.dump) or an /etc or ~/.ssh file for writing
+                        file (*.db, *.sqlite3, *.dump), an /etc or ~/.ssh file, or guardsh's own
+                        files and the agents' hook settings for writing
     code.http-delete    an HTTP DELETE request (target: the URL)
     code.dynamic-shell  a command line or argv built at run time (target: the text, DYN inside)
     code.dynamic-eval   code built at run time or decoded (base64, hex, rot13) is executed, or
@@ -34,7 +35,11 @@ _MAX_DEPTH = 8  # eval of a literal that evals a literal ...
 _FAMILY = {"python": "python", "node": "node", "deno": "node", "bun": "node",
            "perl": "perl", "ruby": "ruby", "php": "php", "awk": "awk"}
 # Opening these for writing destroys data; writing any other file is ordinary output.
-_DATA_FILE = re.compile(r"\.(?:db|sqlite3?|dump)$|^/etc/|(?:^|/)\.ssh/")
+# Opening one of these for writing destroys what it holds: data, system and
+# ssh files, and guardsh's own configuration and log and the agents' hook settings.
+_DATA_FILE = re.compile(r"\.(?:db|sqlite3?|dump)$|^/etc/|(?:^|/)\.ssh/|(?:^|/)\.config/guardsh/|"
+                        r"(?:^|/)\.local/state/guardsh/|(?:^|/)\.(?:claude|cursor|codex|gemini)/"
+                        r"(?:settings[^/]*|hooks)\.json$")
 _URL = re.compile(r"https?://")
 _SQL = re.compile(r"\s*(?:SELECT|INSERT|UPDATE|DELETE|DROP|TRUNCATE|ALTER|CREATE|WITH|REPLACE|MERGE|"
                   r"GRANT|REVOKE|PRAGMA|VACUUM|ATTACH)\b", re.I)
