@@ -688,7 +688,7 @@ def _sequence(inner: str) -> list[str] | None:
     if m.group(1) is not None:
         a, b = int(m.group(1)), int(m.group(2))
         step = 1 if b >= a else -1
-        return [str(n) for n in range(a, b + step, step)][:256]
+        return [str(n) for n in range(a, b + step, step)[:256]]  # slice the range, not a list of millions
     a, b = ord(m.group(3)), ord(m.group(4))
     step = 1 if b >= a else -1
     return [chr(n) for n in range(a, b + step, step)]
