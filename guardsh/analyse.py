@@ -49,6 +49,8 @@ class Scan:
         self.depth = 0
         self.scripts: list[str] = []  # scripts being read, to cut cycles
         self.calls: list = []  # functions (name, body) and aliases being expanded
+        self.pure_calls: set[tuple] = set()  # function calls already judged that changed nothing
+        self.body_variables: dict[int, list[str]] = {}  # function body -> the variables it reads
         self.deadline = time.monotonic() + budget
 
     # --- entry points -----------------------------------------------------
@@ -116,12 +118,30 @@ class Scan:
         self.commands.append(Command(argv=[], via=tuple(via), effects=[Effect(kind, detail=detail)]))
 
     def _call_function(self, cmd: Command) -> None:
-        self.calls.append((cmd.name, id(self.functions[cmd.name][0])))
+        body, source = self.functions[cmd.name]
+        # A call that would see the same variables in the same directory as an
+        # earlier one, of a body that changed no state then, adds nothing new
+        # (a script calling log() 300 times is judged once for it).
+        names = self.body_variables.get(id(body))
+        if names is None:
+            import re
+
+            text = source[body.start_byte:body.end_byte].decode("utf-8", "surrogateescape")
+            names = self.body_variables[id(body)] = sorted(set(re.findall(r"\$\{?([A-Za-z_]\w*)", text)))
+        key = (id(body), self.cwd, tuple(self.vars.get(name) for name in names))
+        if key in self.pure_calls:
+            return
+        before = self._state()
+        self.calls.append((cmd.name, id(body)))
         try:
-            body, source = self.functions[cmd.name]
             shellparse.Walker(self, source, cmd.via + (f"{cmd.name}()",)).walk(body)
         finally:
             self.calls.pop()
+        if self._state() == before:
+            self.pure_calls.add(key)
+
+    def _state(self) -> tuple:
+        return (self.cwd, dict(self.vars), set(self.functions), dict(self.aliases), len(self.written))
 
     def _expand_alias(self, cmd: Command) -> None:
         name = cmd.argv[0].text

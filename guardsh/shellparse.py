@@ -419,6 +419,10 @@ class Walker:
         return [w]
 
     def word(self, node, protect_braces: bool = False) -> Word:
+        if node.type == "word":
+            raw = self._text(node)
+            if _PLAIN.issuperset(raw):  # most words: nothing to unquote or expand
+                return Word(raw, raw)
         parts: list[str] = []
         glob = self._word_into(node, parts, protect_braces, top=True)
         return Word("".join(parts), self._text(node), glob)
@@ -536,6 +540,10 @@ class Walker:
         if value == "~" or value.startswith("~/"):
             return (self.scan.home or DYN) + value[1:]
         return DYN + value[value.find("/"):] if "/" in value else DYN  # ~user
+
+
+# Characters that leave a word as it is written.
+_PLAIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=+@%^")
 
 
 def _last_command_node(node):
