@@ -68,6 +68,7 @@ $(case ":$PATH:" in *":$bindir:"*) ;; *) echo "Add $bindir to your PATH.";; esac
 Make it your agent's shell:
   Claude Code:  in ~/.claude/settings.json add  "env": {"CLAUDE_CODE_SHELL": "$bindir/guardsh-bash"}
   Any tool:     use "$bindir/guardsh -c CMD" wherever it runs "bash -c CMD".
-  Codex and Cursor: see "Set it as your agent's shell" in the README.
+  Or as a hook:  guardsh setup claude-code|cursor|codex|gemini   (--print shows it first)
+  Details: "Set it as your agent's shell" in the README.
 Try it:  guardsh -c 'rm -rf ~'    (refused: no terminal needed to see why)
 MSG
