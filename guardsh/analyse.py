@@ -46,6 +46,7 @@ class Scan:
         self.commands: list[Command] = []
         self.written: set[str] = set()  # files the line writes before it may read them
         self.virtual_files: dict[str, str] = {}  # process substitutions whose output is known
+        self.replaced: set[str] = set()  # paths mv/cp/ln put something else at, earlier on the line
         self.depth = 0
         self.scripts: list[str] = []  # scripts being read, to cut cycles
         self.calls: list = []  # functions (name, body) and aliases being expanded
@@ -169,7 +170,22 @@ class Scan:
         elif self.cwd is not None or args[0].text.startswith("/"):
             self.cwd = os.path.normpath(os.path.join(self.cwd or "/", args[0].text))
 
+    def _track_replaced(self, cmd: Command) -> None:
+        """`mv ~/work node_modules && rm -rf node_modules`: a path that mv,
+        cp or ln filled earlier on the line is no longer what its name says."""
+        paths = [w for w in cmd.args if not w.text.startswith("-")]
+        if cmd.name in ("mv", "cp", "ln", "install", "rsync") and len(paths) >= 2 and not paths[-1].dynamic:
+            kinds = {targets.classify(w, self.cwd, self.project, self.home) for w in paths[:-1]}
+            if not kinds <= {"artifact", "tmp", "null"}:  # mv build build.old: still build output
+                self.replaced.add(self._abs(paths[-1].text).rstrip("/"))
+        elif cmd.name in ("rm", "rimraf", "unlink", "srm", "shred", "rmdir") and self.replaced:
+            for w in paths:
+                if not w.dynamic and self._abs(w.text).rstrip("/") in self.replaced:
+                    cmd.effects.append(Effect("fs.delete-replaced", target=w.text,
+                                              detail=f"{cmd.name} {w} deletes what an earlier command put there"))
+
     def _shell_effects(self, cmd: Command) -> None:
+        self._track_replaced(cmd)
         if cmd.name in secrets.READERS or cmd.name in ("echo", "printf", "env", "printenv", "set", "export"):
             cmd.effects.extend(secrets.secret_effects(cmd, self.cwd, self.home))
         if cmd.argv and (cmd.argv[0].dynamic or cmd.argv[0].glob):

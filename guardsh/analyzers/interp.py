@@ -33,7 +33,7 @@ from guardsh.model import DYN, Effect
 
 _MAX_DEPTH = 8  # eval of a literal that evals a literal ...
 _FAMILY = {"python": "python", "node": "node", "deno": "node", "bun": "node",
-           "perl": "perl", "ruby": "ruby", "php": "php", "awk": "awk"}
+           "perl": "perl", "ruby": "ruby", "php": "php", "awk": "awk", "lua": "lua"}
 # Opening these for writing destroys data; writing any other file is ordinary output.
 # Opening one of these for writing destroys what it holds: data, system and
 # ssh files, and guardsh's own configuration and log and the agents' hook settings.
@@ -439,7 +439,7 @@ class _Unreadable(Exception):
 
 # family: (line-comment markers, /* */ comments, quote characters)
 _SYNTAX = {"node": (("//",), True, "'\"`"), "perl": (("#",), False, "'\"`"), "ruby": (("#",), False, "'\"`"),
-           "php": (("//", "#"), True, "'\"`"), "awk": (("#",), False, '"')}
+           "php": (("//", "#"), True, "'\"`"), "awk": (("#",), False, '"'), "lua": (("--",), False, "'\"")}
 _INTERPOLATION = {  # run-time parts inside interpolating strings
     "node": re.compile(r"\$\{(?:[^{}]|\{[^{}]*\})*\}"),
     "perl": re.compile(r"[$@](?:\{[^}]*\}|(?:::)?\w+(?:::\w+)*)"  # $x, ${x}, @x, then [i] {k} ->[i]
@@ -632,6 +632,9 @@ _RULES = [(families.split(), re.compile(callee + r"(?![\w$])"), action) for fami
     ("php", _PHP + r"(?:system|exec|shell_exec|passthru|popen|proc_open|pcntl_exec)", "shell"),
     ("php", _PHP + r"(?:eval|assert)", "eval"),
     ("awk", r"\bsystem", "shell"),
+    ("lua", r"\b(?:os\s*\.\s*execute|io\s*\.\s*popen)", "shell"),
+    ("lua", r"\bos\s*\.\s*remove", "file"),
+    ("lua", r"(?<![\w.])(?:loadstring|load|dofile)", "eval"),
     ("node perl ruby php", r"(?:\.|->|::)\s*(?:delete|del)", "http-delete"),
     ("node perl ruby php", r"(?:\.|->)\s*(?:execute|executescript|exec|query|run|prepare|do|raw|unsafe)"
                            r"|" + _PHP + r"(?:mysqli_query|pg_query|mysql_query)", "sql"),
