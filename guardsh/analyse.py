@@ -22,7 +22,6 @@ MAX_DEPTH = 8  # nested bash -c / eval / scripts before giving up (fail closed)
 MAX_FILE = 1 << 20  # bytes of a script or payload file that are read
 NO_OUTPUT = {":", "true", "false"}
 STDIN_PATHS = {"/dev/stdin", "/dev/fd/0", "/proc/self/fd/0", "-"}
-INTERPRETERS = {"python", "node", "perl", "ruby", "php", "deno", "bun", "awk"}
 
 
 class BudgetExceeded(Exception):
