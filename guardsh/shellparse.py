@@ -24,7 +24,6 @@ _RESTORE = str.maketrans({_BRACE_OPEN: "{", _BRACE_COMMA: ",", _BRACE_CLOSE: "}"
 _ANSI_C_ESCAPES = {"a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b", "f": "\f", "n": "\n",
                    "r": "\r", "t": "\t", "v": "\v", "\\": "\\", "'": "'", '"': '"', "?": "?"}
 
-_FILE_WRITE_OPS = {">", ">|", "&>", ">&", "&>>", ">>"}
 
 
 def get_parser():
