@@ -253,8 +253,8 @@ def _unwrap_generic(cmd: Command, scan, spec: Wrapper, label: str) -> bool:
             scan.parse(text, cmd.via + (f"{label} -c",), stdin=cmd.stdin)
         if lines:
             return True
-        if label in ("su", "runuser"):
-            _unguarded_shell(cmd, f"{label} starts a shell for commands typed later")
+        if label in ("su", "runuser", "script"):
+            _unguarded_shell(cmd, f"{label} starts a shell ($SHELL) for commands typed later")
             return False
     for opt in spec.split_options:
         for text in parsed.values.get(opt, []):
@@ -272,7 +272,7 @@ def _unwrap_generic(cmd: Command, scan, spec: Wrapper, label: str) -> bool:
         cmd = Command(cmd.argv, assigns, cmd.redirects, cmd.stdin, cmd.via, cmd.cwd, cmd.effects)
     rest = rest[spec.skip:]
     if not rest:
-        if label in ("sudo", "su", "runuser", "doas") and (parsed.flags & {"-s", "--shell", "-i", "--login"}
+        if label == "screen" or label in ("sudo", "su", "runuser", "doas") and (parsed.flags & {"-s", "--shell", "-i", "--login"}
                                                           or label != "sudo"):
             _unguarded_shell(cmd, f"{label} starts a shell for commands typed later")
             return False
