@@ -13,18 +13,46 @@ from .shellparse import expand_braces
 _DYNAMIC_PARTS = ("parameter", "commandsubstitution", "processsubstitution")
 
 
+MAX_SECONDS = 0.2  # bashlex can loop forever on a few bytes (a'${'): give up, fail closed
+
+
+class _TooSlow(Exception):
+    pass
+
+
 def walk(text: str, scan, via: tuple[str, ...]) -> bool:
     """Emit the commands bashlex finds; False when bashlex cannot read it either."""
     try:
         import bashlex
 
-        trees = bashlex.parse(text)
+        trees = _within_time(bashlex.parse, text)
     except Exception:  # noqa: BLE001 - bashlex raises more than ParsingError on bad input
         return False
     emitter = _Emitter(scan, via, text)
     for tree in trees:
         emitter.node(tree, None)
     return True
+
+
+def _within_time(parse, text: str):
+    """Run bashlex with a timer (SIGALRM): it has been seen to loop, eating
+    memory, on inputs of seven bytes. Off the main thread no timer can be set."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return parse(text)
+
+    def stop(signum, frame):
+        raise _TooSlow
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, MAX_SECONDS)
+    try:
+        return parse(text)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 class _Emitter:

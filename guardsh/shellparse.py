@@ -291,13 +291,19 @@ class Walker:
             quoted = False
             body_text = ""
             rest = []
-            for c in node.children:
+            misread = False
+            for i, c in enumerate(node.children):
                 if c.type == "heredoc_start":
                     quoted = any(q in self._text(c) for q in "'\"\\")
+                    start = c
                 elif c.type == "heredoc_body":
                     body_text = self._text(c) if quoted else self._heredoc_body(c)
+                elif node.field_name_for_child(i) == "argument":
+                    misread = True  # a body line starting with \ is read as words (tree-sitter-bash)
                 elif c.is_named and c.type not in ("heredoc_end",):
                     rest.append(c)
+            if misread:
+                body_text = self._heredoc_from_source(node, start)
             return Redirect("<<"), Stdin("text", text=body_text), [], rest
         if node.type == "herestring_redirect":
             w = None
@@ -317,6 +323,22 @@ class Walker:
         extra = [self.word(d) for d in dests[1:]]
         stdin = Stdin("file", path=target) if op == "<" and target else None
         return Redirect(op or ">", target, fd), stdin, extra, []
+
+    def _heredoc_from_source(self, node, start) -> str:
+        """The body as bash reads it: the lines after the command's line, up
+        to the delimiter. Expansions in an unquoted body count as unknown."""
+        delimiter = self._text(start).strip("'\"\\")
+        strip_tabs = self._text(node).startswith("<<-")
+        first = self.source.find(b"\n", start.end_byte) + 1
+        lines = self.source[first:node.end_byte].decode("utf-8", "surrogateescape").split("\n")
+        body = []
+        for line in lines:
+            if (line.lstrip("\t") if strip_tabs else line) == delimiter:
+                break
+            body.append(line)
+        text = "\n".join(body) + "\n"
+        quoted = any(q in self._text(start) for q in "'\"\\")
+        return text if quoted or "$" not in text and "`" not in text else DYN + text
 
     def _heredoc_body(self, node) -> str:
         """An unquoted heredoc: expansions happen, substitutions run."""

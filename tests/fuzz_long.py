@@ -1,6 +1,10 @@
 """A fuzzer for guardsh's judge, to run by hand for as long as you like:
 
     .venv/bin/python tests/fuzz_long.py --minutes 10 [--seed N] [--corpus FILE.tsv]
+        [--max-failures N] [--line-seconds S] [--shrink-seconds S]
+
+Run it under a memory cap (`ulimit -v 4000000`): a runaway judgement is
+stopped after --line-seconds, but may take gigabytes before that.
 
 It has two oracles:
   * no crash: a mutated command line (bytes flipped, shell metacharacters
@@ -24,6 +28,7 @@ import json
 import os
 import random
 import re
+import resource
 import shlex
 import signal
 import subprocess
@@ -37,7 +42,7 @@ from guardsh.confirm import describe
 from guardsh.decide import judge
 
 DECISIONS = {"allow", "confirm", "deny"}
-HANG_SECONDS = 10.0  # one judgement slower than this is a hang, not slowness
+HANG_SECONDS = 10.0  # one judgement slower than this is a hang, not slowness (the budget is 0.2 s)
 HOME = "/home/agent"  # judged as if run here: nothing on disk is read
 PROJECT = "/home/agent/project"
 
@@ -55,6 +60,7 @@ DESTRUCTIVE = [
     "redis-cli FLUSHALL",
     "rm -rf data",
     "rm -rf src",
+    "\\rm -rf ~",  # the backslash skips aliases; the shell removes it
 ]
 
 # Ordinary work that surrounds the destructive command.
@@ -236,51 +242,73 @@ def mutate(line: str, seeds: Sequence[str], rnd: random.Random) -> str:
 # that a regression is a finding instead of the end of the run.
 CRASH_PRONE = re.compile("\\{[\U00010000-\U0010ffff\udcf0-\udcf7]")
 HIDDEN_CRASH = "analyser crashed (shell.internal-error)"
+HUNG = "still judging after"
+CHILD_MEMORY = 4 << 30  # bytes of address space a child may use
 CHILD_TRIES = 4  # the crash depends on memory layout: it happens about every other time
 
 
-def examine(line: str, ruleset) -> tuple[str | None, str | None]:
+class Hang(BaseException):
+    """Raised by the alarm: a BaseException, so analyse's safety net
+    (`except Exception`) does not swallow it."""
+
+
+def examine(line: str, ruleset, limit: float = HANG_SECONDS,
+            isolate: bool = False) -> tuple[str | None, str | None]:
     """-> (decision, None) when guardsh judged `line` properly, else
-    (decision or None, what went wrong)."""
-    return _examine_in_child(line) if CRASH_PRONE.search(line) else _examine_here(line, ruleset)
+    (decision or None, what went wrong). A judgement is stopped after
+    `limit` seconds: a runaway one can otherwise eat all memory. `isolate`
+    judges in a child process with capped memory."""
+    if isolate or CRASH_PRONE.search(line):
+        return _examine_in_child(line, limit)
+    return _examine_here(line, ruleset, limit)
 
 
-def _examine_here(line: str, ruleset) -> tuple[str | None, str | None]:
-    started = time.monotonic()
+def _examine_here(line: str, ruleset, limit: float) -> tuple[str | None, str | None]:
+    def stop(signum, frame):
+        raise Hang
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, limit)
     try:
         analyse(line, ruleset.programs, cwd=PROJECT, home=HOME)
         verdict = judge(line, ruleset, cwd=PROJECT, home=HOME)
         json.dumps(verdict.as_json())
         describe(line, verdict)
+    except Hang:
+        return None, f"{HUNG} {limit:.0f} s"
     except Exception as e:  # noqa: BLE001 - any exception is the finding
         return None, f"raised {type(e).__name__}: {e}"
-    elapsed = time.monotonic() - started
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
     if verdict.decision not in DECISIONS:
         return verdict.decision, f"decision {verdict.decision!r}"
-    if elapsed > HANG_SECONDS:
-        return verdict.decision, f"took {elapsed:.1f} s"
     hidden = [e.detail for c in verdict.commands for e in c.effects if e.kind == "shell.internal-error"]
     if hidden:
         return verdict.decision, f"{HIDDEN_CRASH}: {hidden[0]}"
     return verdict.decision, None
 
 
-def _examine_in_child(line: str) -> tuple[str | None, str | None]:
+def limit_memory(cap: int = CHILD_MEMORY) -> None:
+    """Cap this process's address space (never above the hard limit it has):
+    a runaway judgement then fails with MemoryError, not the machine."""
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (cap if hard == resource.RLIM_INFINITY else min(cap, hard), hard))
+
+
+def _examine_in_child(line: str, limit: float) -> tuple[str | None, str | None]:
     for _ in range(CHILD_TRIES):
-        child = subprocess.run([sys.executable, os.path.abspath(__file__), "--examine-stdin"],
+        child = subprocess.run([sys.executable, os.path.abspath(__file__), "--examine-stdin", str(limit)],
                                input=line.encode("utf-8", "surrogateescape"), capture_output=True,
-                               timeout=HANG_SECONDS + 30)
+                               timeout=limit + 30, preexec_fn=limit_memory)
         if child.returncode < 0:
             return None, f"killed by signal {-child.returncode} ({signal.Signals(-child.returncode).name})"
         if child.returncode != 0:
             return None, f"child failed: {child.stderr.decode(errors='replace')[-300:]}"
-    decision, problem = json.loads(child.stdout)
+        decision, problem = json.loads(child.stdout)
+        if problem:
+            return decision, problem
     return decision, problem
-
-
-def check_no_crash(line: str, ruleset) -> str | None:
-    """None when guardsh judged `line` properly; else what went wrong."""
-    return examine(line, ruleset)[1]
 
 
 def _shrink_text(line: str, still_fails: Callable[[str], bool], seconds: float) -> str:
@@ -341,9 +369,10 @@ def all_seeds(ruleset, extra: Sequence[str] = ()) -> list[str]:
 
 
 def fuzz(ruleset, seconds: float, seed: int | None = None, corpus: Sequence[tuple[str, str]] = (),
-         max_failures: int = 20, shrink_seconds: float = 60,
+         max_failures: int = 20, shrink_seconds: float = 60, line_seconds: float = HANG_SECONDS,
          progress: Callable[[str], None] | None = None) -> FuzzStats:
-    """Fuzz for `seconds`; failures are shrunk and collected (distinct problems only)."""
+    """Fuzz for `seconds`; failures are shrunk and collected (distinct problems
+    only). A line still being judged after `line_seconds` is a hang."""
     rnd = random.Random(seed)
     blocks = blocked_seeds(ruleset, [c for label, c in corpus if label == "block"])
     seeds = all_seeds(ruleset, [c for _, c in corpus])
@@ -364,13 +393,15 @@ def fuzz(ruleset, seconds: float, seed: int | None = None, corpus: Sequence[tupl
         else:
             line = mutate(rnd.choice(seeds), seeds, rnd)
         started = time.monotonic()
-        decision, problem = examine(line, ruleset)
+        decision, problem = examine(line, ruleset, line_seconds)
         _note_time(stats, line, time.monotonic() - started)
         if problem and _kind(problem) not in seen_problems:
             seen_problems.add(_kind(problem))
-            small = _shrink_text(line, lambda s: _kind(check_no_crash(s, ruleset) or "") == _kind(problem),
-                                 shrink_seconds)
-            stats.failures.append(FuzzFailure("no-crash", small, check_no_crash(small, ruleset) or problem))
+            def same_problem(candidate: str) -> bool:
+                return _kind(examine(candidate, ruleset, line_seconds)[1] or "") == _kind(problem)
+
+            small = _shrink_text(line, same_problem, shrink_seconds)
+            stats.failures.append(FuzzFailure("no-crash", small, examine(small, ruleset, line_seconds)[1] or problem))
         elif wrapped and decision == "allow":
             core, wrappers, layers = _shrink_layers(core, wrappers, layers, ruleset)
             key = f"{wrappers} | {[n for n, _ in layers]}"  # the cause, whatever the command
@@ -437,17 +468,19 @@ def read_corpus(path: str) -> list[tuple[str, str]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    if argv is None and sys.argv[1:] == ["--examine-stdin"]:  # the child of _examine_in_child
+    if argv is None and sys.argv[1:2] == ["--examine-stdin"]:  # the child of _examine_in_child
         from guardsh.rules import load_ruleset
 
         line = sys.stdin.buffer.read().decode("utf-8", "surrogateescape")
-        print(json.dumps(_examine_here(line, load_ruleset(user_file=""))))
+        print(json.dumps(_examine_here(line, load_ruleset(user_file=""), float(sys.argv[2]))))
         return 0
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--minutes", type=float, default=1.0)
     parser.add_argument("--seed", type=int, default=None, help="for a reproducible run")
     parser.add_argument("--corpus", help="a labelled TSV corpus to add to the seeds")
     parser.add_argument("--max-failures", type=int, default=50, help="stop after this many distinct failures")
+    parser.add_argument("--line-seconds", type=float, default=HANG_SECONDS, help="a judgement slower is a hang")
+    parser.add_argument("--shrink-seconds", type=float, default=60, help="time to shrink each failure")
     args = parser.parse_args(argv)
     from guardsh.rules import load_ruleset
 
@@ -455,7 +488,8 @@ def main(argv: list[str] | None = None) -> int:
     corpus = read_corpus(args.corpus) if args.corpus else []
     print(f"fuzzing for {args.minutes} min, seed {seed}", flush=True)
     stats = fuzz(load_ruleset(user_file=""), args.minutes * 60, seed=seed, corpus=corpus,
-                 max_failures=args.max_failures, progress=lambda s: print(s, flush=True))
+                 max_failures=args.max_failures, shrink_seconds=args.shrink_seconds,
+                 line_seconds=args.line_seconds, progress=lambda s: print(s, flush=True))
     print(f"{stats.lines} lines ({stats.wrapped} wrapped blocks), slowest {stats.slowest:.2f} s: "
           f"{stats.slowest_line[:120]!r}")
     for f in stats.failures:

@@ -15,29 +15,44 @@ A short fuzz (tests/fuzz_long.py, which runs it for longer by hand) closes.
 from __future__ import annotations
 
 import json
+import os
 import random
+import resource
 import shlex
 import subprocess
+import sys
 import time
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import GUARDSH, guardsh_env
 from fuzz_long import (BENIGN, CHILD_TRIES, CONTEXTS, CRASH_PRONE, DECISIONS, DESTRUCTIVE, HIDDEN_CRASH, HOME,
-                       PROJECT, RUNNERS, SHELL_PREFIXES, build_wrapped, examine, fuzz)
+                       PROJECT, RUNNERS, SHELL_PREFIXES, build_wrapped, examine, limit_memory)
 from guardsh.decide import Verdict, judge
 from guardsh.rules import load_ruleset
 
 RULESET = load_ruleset(user_file="")
-# Guards against hangs only, not a benchmark: 2 MB lines take 3 to 6 s on a
-# loaded 2-core machine.
+# Guards against hangs only, not a benchmark: 2 MB lines take 3 to 11 s on a
+# loaded 2-core machine. A generated line (short) gets LINE_SECONDS; a runaway
+# judgement is stopped then, before it eats the machine's memory.
 HANG_SECONDS = 30.0
+LINE_SECONDS = 5.0
 
 # Every test gets conftest's autouse home fixture, which these tests do not
 # need between examples.
 PROPERTY = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@pytest.fixture(autouse=True, scope="module")
+def capped_memory():
+    """A runaway judgement in this process fails with MemoryError (which
+    analyse reports as shell.internal-error) instead of taking the machine."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit_memory()
+    yield
+    resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
 def _judge(line: str) -> Verdict:
@@ -141,7 +156,7 @@ arbitrary_lines = shell_lines | cut_lines | st.text(max_size=60)
 def test_any_line_gets_a_verdict_and_never_raises(line):
     """analyse and judge return, the decision is one of three, and the
     verdict can be shown as JSON and as refusal text (fuzz_long.examine)."""
-    decision, problem = examine(line, RULESET)
+    decision, problem = examine(line, RULESET, LINE_SECONDS)
     assert problem is None or problem.startswith(HIDDEN_CRASH), problem
     assert decision in DECISIONS
 
@@ -151,7 +166,7 @@ def test_any_line_gets_a_verdict_and_never_raises(line):
 def test_no_analyser_crash_is_hidden_as_an_internal_error(line):
     """analyse turns any exception into `shell.internal-error` (fail closed);
     that must stay a safety net, not a bug that flags ordinary lines."""
-    _, problem = examine(line, RULESET)
+    _, problem = examine(line, RULESET, LINE_SECONDS)
     assert problem is None or not problem.startswith(HIDDEN_CRASH), problem
 
 
@@ -167,6 +182,15 @@ def destructive_in_benign_lines(draw) -> str:
     return build_wrapped(core, wrappers, layers)
 
 
+def example_each(lines):
+    """hypothesis's @example, once per line."""
+    def decorate(test):
+        for line in reversed(lines):
+            test = example(line)(test)
+        return test
+    return decorate
+
+
 def test_every_destructive_command_is_blocked_on_its_own():
     assert [c for c in DESTRUCTIVE if _judge(c).decision == "allow"] == []
 
@@ -178,8 +202,23 @@ def test_generated_lines_are_valid_bash(line):
     assert result.returncode == 0, result.stderr.decode()
 
 
+# Lines this property has found allowed: kept as regressions.
+FOUND = [
+    build_wrapped("rm -rf ~", ["sudo FOO=bar"], []),
+    build_wrapped("rm -rf ~", ["time FOO=bar"], []),
+    build_wrapped("rm -rf ~", [], [("backticks", "echo hi"), ("backticks", "echo hi")]),
+    build_wrapped("rm -rf ~", [], [("$( ) in a word", "echo hi"), ("backticks", "echo hi")]),
+    build_wrapped("rm -rf ~", [], [("function called", "echo hi"), ("function called", "echo hi")]),
+    build_wrapped("rm -rf data", [], [("after ;", "(cd /tmp && ls)")]),
+    build_wrapped("rm -rf data", [], [("after ;", 'echo "$(cd /tmp; pwd)"')]),
+    build_wrapped("rm -rf ~", [], [("bash <<<", "echo hi"), ("before &&", "x=1"), ("backticks", "echo hi")]),
+    build_wrapped("\\rm -rf ~", [], [("heredoc to bash", "echo hi")]),
+]
+
+
 @PROPERTY
 @given(destructive_in_benign_lines())
+@example_each(FOUND)
 def test_destructive_command_is_never_allowed_wherever_it_sits(line):
     verdict = _judge(line)
     assert verdict.decision != "allow", [c.display() for c in verdict.commands]
@@ -248,7 +287,7 @@ def _crash_prone(raw: bytes) -> bool:
 def test_hostile_input_gets_a_decision_in_the_library(name, raw, must_block):
     text = raw.decode("utf-8", "surrogateescape")  # as the CLI decodes it
     started = time.monotonic()
-    decision, problem = examine(text, RULESET)
+    decision, problem = examine(text, RULESET, HANG_SECONDS)
     elapsed = time.monotonic() - started
     assert problem is None or problem.startswith(HIDDEN_CRASH), problem
     assert decision in DECISIONS
@@ -266,9 +305,11 @@ def test_brace_before_a_four_byte_character_does_not_crash_the_parser(line, isol
         assert result.returncode in (0, 1), f"guardsh died with {result.returncode}"
 
 
-def _run(args: list, home, stdin: bytes | None, marker=None) -> tuple[subprocess.CompletedProcess, float]:
+def _run(args: list, home, stdin: bytes | None, marker=None,
+         timeout: float = HANG_SECONDS) -> tuple[subprocess.CompletedProcess, float]:
     """guardsh as an agent runs it, with a stand-in for bash that records
-    that it was run, so that nothing hostile is ever executed."""
+    that it was run, so that nothing hostile is ever executed; its memory is
+    capped and it is killed after `timeout` seconds (the test then fails)."""
     extra = {}
     if marker is not None:
         fake_bash = home / "fake-bash"
@@ -276,9 +317,13 @@ def _run(args: list, home, stdin: bytes | None, marker=None) -> tuple[subprocess
         fake_bash.chmod(0o755)
         extra["GUARDSH_BASH"] = str(fake_bash)
     started = time.monotonic()
-    result = subprocess.run([GUARDSH, *args], cwd=home / "project", input=stdin,
-                            stdin=None if stdin is not None else subprocess.DEVNULL, capture_output=True,
-                            env=guardsh_env(home, **extra), start_new_session=True, timeout=120)
+    try:
+        result = subprocess.run([GUARDSH, *args], cwd=home / "project", input=stdin,
+                                stdin=None if stdin is not None else subprocess.DEVNULL, capture_output=True,
+                                env=guardsh_env(home, **extra), start_new_session=True, timeout=timeout,
+                                preexec_fn=limit_memory)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"guardsh {str(args[0])[:20]} still running after {timeout:.0f} s")
     return result, time.monotonic() - started
 
 
@@ -331,6 +376,25 @@ def test_hostile_script_on_stdin_gets_a_decision(name, raw, must_block, isolated
         assert result.returncode == 126 and not marker.exists()
 
 
+# An unterminated quote sends the line to the second reader, bashlex, which
+# loops on `'${'` followed by a word character, allocating without end.
+RUNAWAY = "'${'s;'"
+RUNAWAY_SECONDS = 5.0
+
+
+def test_second_reader_does_not_run_away_in_the_library():
+    started = time.monotonic()
+    decision, problem = examine(RUNAWAY, RULESET, RUNAWAY_SECONDS, isolate=True)  # it takes ~1 GB a second
+    assert problem is None, f"{problem} (after {time.monotonic() - started:.1f} s)"
+    assert decision != "allow"
+
+
+def test_second_reader_does_not_run_away_in_guardsh_c(isolated_home):
+    marker = isolated_home / "bash-ran"
+    result, _ = _run(["-c", RUNAWAY], isolated_home, None, marker, timeout=RUNAWAY_SECONDS)
+    assert result.returncode == 126 and not marker.exists()
+
+
 # --- 4. batch answers every line, in order ----------------------------------
 
 def _batch_lines() -> list[tuple[bytes, str | None]]:
@@ -371,6 +435,10 @@ def test_batch_answers_every_line_in_order_whatever_it_holds(isolated_home):
 # --- a short fuzz -------------------------------------------------------------
 
 def test_short_fuzz_finds_no_crash_and_no_fail_open():
-    stats = fuzz(RULESET, seconds=8, seed=0, max_failures=10, shrink_seconds=5)
-    assert stats.lines > 0
-    assert not stats.failures, "\n".join(map(str, stats.failures))
+    """tests/fuzz_long.py for 10 s, in a child with capped memory: a runaway
+    judgement costs that child, not the test run."""
+    fuzzer = os.path.join(os.path.dirname(__file__), "fuzz_long.py")
+    result = subprocess.run([sys.executable, fuzzer, "--minutes", "0.17", "--seed", "0", "--max-failures", "10",
+                             "--line-seconds", "3", "--shrink-seconds", "5"],
+                            capture_output=True, timeout=300, preexec_fn=limit_memory)
+    assert result.returncode == 0, (result.stdout + result.stderr).decode(errors="replace")
