@@ -11,7 +11,8 @@ class a word falls in. The classes, from most to least alarming:
   system        under /etc /usr /bin /boot /var /opt ... outside the project
   home          the home directory, or anything in it outside the project
   outside       any other path outside the project (.., ../x, /mnt/x, /tmp/*)
-  project-root  the project itself or all of it (., ./, *, ./*, .*)
+  project-root  the project itself or all of it (., ./, *, ./*, .*), or all of
+                one of its folders (src/*)
   vcs           the repository's history (.git)
   data          database files, dumps and secrets (*.db, *.sqlite3, *.dump, .env)
   project       anything else inside the project
@@ -144,6 +145,8 @@ def _classify_in_project(rel: str, in_home: bool = False) -> str:
     if _is_artifact(parts):
         return "artifact"
     name = parts[-1]
+    if name in ("*", ".*", "**", "*.*"):  # all of a folder: src/*
+        return "home" if in_home else "project-root"
     if name not in NOT_DATA and any(glob_match(name, g) for g in DATA_GLOBS):
         return "data"
     if in_home and len(parts) == 1 and name.startswith("."):
