@@ -47,7 +47,8 @@ def _within_time(parse, text: str):
         raise _TooSlow
 
     previous = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, MAX_SECONDS)
+    # Repeating: an alarm that lands in a gc callback or __del__ is swallowed there.
+    signal.setitimer(signal.ITIMER_REAL, MAX_SECONDS, 0.02)
     try:
         return parse(text)
     finally:
