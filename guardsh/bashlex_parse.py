@@ -37,6 +37,7 @@ def walk(text: str, scan, via: tuple[str, ...]) -> bool:
 def _within_time(parse, text: str):
     """Run bashlex with a timer (SIGALRM): it has been seen to loop, eating
     memory, on inputs of seven bytes. Off the main thread no timer can be set."""
+    import gc
     import signal
     import threading
 
@@ -47,13 +48,18 @@ def _within_time(parse, text: str):
         raise _TooSlow
 
     previous = signal.signal(signal.SIGALRM, stop)
-    # Repeating: an alarm that lands in a gc callback or __del__ is swallowed there.
+    # An alarm landing in a gc callback would be swallowed there: no gc
+    # meanwhile, and the timer repeats until it is cleared.
+    collecting = gc.isenabled()
+    gc.disable()
     signal.setitimer(signal.ITIMER_REAL, MAX_SECONDS, 0.02)
     try:
         return parse(text)
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        if collecting:
+            gc.enable()
 
 
 class _Emitter:
