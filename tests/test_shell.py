@@ -22,6 +22,8 @@ SAME_AS_BASH = [
     ["-xc", "echo traced"],
     ["-c", "cat", "-"],
     ["-c", "kill -TERM $$"],
+    ["-c", "yes | head -n 2; echo \"${PIPESTATUS[*]}\""],
+    ["-c", "sleep 5 & kill %1; wait; echo $?"],
     ["-c", "echo out; echo err >&2; exit 0"],
     ["-c", "git commit -m \"$(cat <<'EOF'\nfix: a message\nEOF\n)\" --dry-run 2>/dev/null; echo rc=$?"],
 ]
