@@ -42,5 +42,12 @@ def exec_bash(args: list[str]) -> None:
         sys.exit(EXIT_NO_BASH)
     sys.stdout.flush()
     sys.stderr.flush()
+    # Python ignores SIGPIPE and SIGXFSZ, and an ignored signal stays ignored
+    # across exec: give bash the defaults it would have had (`yes | head`).
+    import signal
+
+    for name in ("SIGPIPE", "SIGXFSZ"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
     os.environ["GUARDSH_ACTIVE"] = str(os.getpid())
     os.execv(bash, ["bash", *args])
