@@ -41,6 +41,9 @@ ARTIFACT_NAMES = {
     "cmake-build-debug", "cmake-build-release", ".webpack", ".docusaurus",
     "logs", "log", ".sass-cache", "elm-stuff", "bower_components", "jspm_packages",
     "lib-cov", ".nyc_output", ".hypothesis", ".benchmarks", "wheels", ".ipynb_checkpoints",
+    # Lock files: the package manager writes them again (and git keeps the committed one).
+    "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "bun.lockb", "bun.lock",
+    "poetry.lock", "Pipfile.lock", "uv.lock", "Cargo.lock", "Gemfile.lock", "composer.lock",
 }
 ARTIFACT_GLOBS = ("*.pyc", "*.pyo", "*.o", "*.obj", "*.a", "*.so", "*.class", "*.log",
                   "*.tmp", "*.temp", "*.swp", "*.swo", "?*~", ".DS_Store", "Thumbs.db",
