@@ -240,10 +240,11 @@ def _load_rules_or_exit():
         sys.exit(EXIT_CONFIG)
 
 
-def _project_rules() -> str | None:
-    """A repository's .guardsh/rules.toml, found from the working directory up."""
+def _project_rules(start: str | None = None) -> str | None:
+    """A repository's .guardsh/rules.toml, found from `start` (default: the
+    working directory) up to the repository's root."""
     try:
-        d = os.getcwd()
+        d = start or os.getcwd()
     except OSError:
         return None
     while True:

@@ -207,11 +207,7 @@ def _load_rules(cwd: str):
     from .cli import _project_rules
     from .rules import load_ruleset
 
-    try:
-        os.chdir(cwd)  # _project_rules searches from the working directory
-    except OSError:
-        pass  # the command will fail to start there anyway; judge with the user's rules
-    return load_ruleset(project_file=_project_rules())
+    return load_ruleset(project_file=_project_rules(cwd))
 
 
 def _use_approval(call: Call, rules: list[str]) -> dict | None:

@@ -98,7 +98,7 @@ def _graphql_document(text: str) -> str:
 
 def _named(effects: list[Effect], where: str) -> list[Effect]:
     for e in effects:
-        if where not in ("stdin",) and e.detail and where not in e.detail and not where.startswith("-"):
+        if where != "stdin" and e.detail and where not in e.detail and not where.startswith("-"):
             e.detail = f"{e.detail} (in {where})"
     return effects
 
