@@ -28,7 +28,8 @@ import shutil
 import sys
 import time
 
-EXIT_FAILED = 1
+from . import exits
+
 
 
 class SetupError(Exception):
@@ -59,26 +60,26 @@ def setup_agent(agent: str, print_only: bool, shell: bool = False) -> int:
         updated = change(current)
     except SetupError as e:
         sys.stderr.write(f"guardsh setup: {e}\n")
-        return EXIT_FAILED
+        return exits.FAILED
     what = "the guardsh shell" if shell else "the guardsh hook"
     if updated == current:
         print(f"{path} already has {what}; nothing changed.")
-        return 0
+        return exits.OK
     text = json.dumps(updated, indent=2) + "\n"
     if print_only:
         print(f"guardsh setup would write {path} (nothing has been changed):")
         sys.stdout.write(text)
-        return 0
+        return exits.OK
     try:
         backup = write_config(path, text)
     except OSError as e:
         sys.stderr.write(f"guardsh setup: cannot write {path}: {e.strerror or e}\n")
-        return EXIT_FAILED
+        return exits.FAILED
     print(f"Wrote {what} into {path}" + (f" (the old file is kept as {backup})." if backup else "."))
     print(NEXT_STEPS["claude-code-shell" if shell else agent])
     if agent == "codex":
         _warn_if_codex_hooks_disabled(os.path.join(os.path.dirname(path), "config.toml"))
-    return 0
+    return exits.OK
 
 
 NEXT_STEPS = {

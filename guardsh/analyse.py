@@ -12,9 +12,8 @@ import time
 
 from . import shellparse, targets
 from .analyzers import secrets
-from .model import DYN, Command, Effect, Stdin, Word
-from .rules import read_args
-from .schema import ProgramSpec
+from .model import DYN, Command, Effect, ProgramSpec, Stdin, Word
+from .argv import read_args
 from .textmatch import glob_match
 from .unwrap import SHELLS, embedded_shell_lines, unwrap
 

@@ -46,14 +46,14 @@ import secrets
 import sys
 import time
 
-from . import audit, paths
+from . import audit, exits, paths
 from .confirm import NoTerminal, _one_line, ask_phrase, describe, random_phrase
+from .identity import LAUNCHERS
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud and typed by a human
 ID_LENGTH = 6
 DEFAULT_TTL = 600
 POLL_SECONDS = 0.5
-LAUNCHERS = ("guardsh", "guardsh-bash")
 
 
 def new_id() -> str:
@@ -180,7 +180,7 @@ def approve_interactively(approval_id: str) -> int:
     if not request:
         sys.stderr.write(f"guardsh: no request {approval_id!r} (it may have expired); "
                          "`guardsh pending` lists those waiting.\n")
-        return 1
+        return exits.FAILED
     command, rules = request.get("command", ""), request.get("rules") or []
     where = inside_guardsh()
     if where:
@@ -188,21 +188,21 @@ def approve_interactively(approval_id: str) -> int:
         sys.stderr.write(f"guardsh: refusing to approve from inside a shell guardsh runs ({where}): "
                          "an agent must not approve its own commands. Run `guardsh approve "
                          f"{rid}` in your own terminal.\n")
-        return 126
+        return exits.REFUSED
     problem = _terminal_problem()
     if problem:
         _audit_approval(request, "refused", "no-terminal")
         sys.stderr.write(f"guardsh: refusing to approve: {problem}. Run `guardsh approve {rid}` "
                          "yourself, in your own terminal.\n")
-        return 126
+        return exits.REFUSED
     if not _number(request.get("expires")) > time.time():
         sys.stderr.write(f"guardsh: request {rid} has expired; nothing was approved. "
                          "The agent's next run of the command files a new one.\n")
-        return 1
+        return exits.FAILED
     if os.path.exists(os.path.join(directory, rid + ".approved")):
         used = os.path.exists(os.path.join(directory, rid + ".used"))
         sys.stderr.write(f"guardsh: request {rid} is already approved{' and was used' if used else ''}.\n")
-        return 1
+        return exits.FAILED
     settings = _settings()
     ttl = float(settings.get("approval_ttl", DEFAULT_TTL))
     shown = (f"\nguardsh: an agent was refused this command because no one could confirm it "
@@ -223,21 +223,21 @@ def approve_interactively(approval_id: str) -> int:
         ok = False
     if not ok:
         _audit_approval(request, "refused", "refused-at-terminal")
-        return 126
+        return exits.REFUSED
     now = time.time()
     if not (os.path.exists(os.path.join(directory, rid + ".json"))
             and _number(request.get("expires")) > now):
         sys.stderr.write(f"guardsh: request {rid} expired while you were answering; nothing was approved.\n")
-        return 1
+        return exits.FAILED
     by = _who()
     approval = {"id": rid, "key": request.get("key"), "approved_at": now, "expires": now + ttl, "by": by}
     if not _write_once(os.path.join(directory, rid + ".approved"), approval):
         sys.stderr.write(f"guardsh: request {rid} is already approved.\n")
-        return 1
+        return exits.FAILED
     _audit_approval(request, "approved", "typed-at-terminal")
     print(f"guardsh: approved {rid}. The agent's next run of `{_one_line(command)}` in "
           f"{request.get('cwd')} runs once (within {duration(ttl)}); a command waiting for it runs now.")
-    return 0
+    return exits.OK
 
 
 def pending_requests() -> list[dict]:
@@ -265,7 +265,7 @@ def print_pending() -> int:
     requests = pending_requests()
     if not requests:
         print("guardsh: no refused command is waiting for approval.")
-        return 0
+        return exits.OK
     now = time.time()
     print(f"{'ID':8}{'AGE':>6}  {'STATUS':9} CWD / COMMAND")
     for r in requests:
@@ -273,7 +273,7 @@ def print_pending() -> int:
                        f"{r.get('cwd')}"))
         print(_visible(f"{'':26}{_one_line(r.get('command', ''), 200)}  [{', '.join(r.get('rules') or [])}]"))
     print("Approve one with `guardsh approve ID` (in your own terminal).")
-    return 0
+    return exits.OK
 
 
 def cleanup(now: float | None = None) -> None:

@@ -4,7 +4,11 @@ and `--` ending the options."""
 
 from __future__ import annotations
 
-from .model import Record, Word
+from .model import Command, ProgramSpec, Record, Word
+
+# bash's options that take the next argument as their value (read by the
+# drop-in front end and by the reader of `bash -o x -c ...`).
+SHELL_VALUE_OPTIONS = frozenset("-o +o -O +O --rcfile --init-file".split())
 
 
 class ParsedArgs(Record):
@@ -75,3 +79,28 @@ def parse_args(args: list[Word], value_options=frozenset(), stop_at_first_positi
         out.positionals.append(args[i])
         i += 1
     return out, i
+
+
+def read_args(cmd: Command, programs: dict[str, ProgramSpec]) -> ParsedArgs:
+    """Parse cmd's arguments with what the packs say about its program and,
+    when there is one, its subcommand (`git push`, `railway volume`)."""
+    memo = cmd.memo.get("args")
+    if memo is not None:
+        return memo
+    name = cmd.name
+    spec = programs.get(name)
+    values = spec.value_options if spec else frozenset()
+    go_style = bool(spec and spec.single_dash_long)
+    parsed, _ = parse_args(cmd.args, values, single_dash_long=go_style)
+    key = name
+    for depth in range(2):
+        if len(parsed.positionals) <= depth:
+            break
+        key = f"{key} {parsed.positionals[depth].text}"
+        sub = programs.get(key)
+        if sub is None:
+            break
+        values = values | sub.value_options
+        parsed, _ = parse_args(cmd.args, values, single_dash_long=go_style)
+    cmd.memo["args"] = parsed
+    return parsed

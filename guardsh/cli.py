@@ -8,13 +8,9 @@ from __future__ import annotations
 import os
 import sys
 
-EXIT_REFUSED = 126  # as bash's "cannot execute": guardsh would not run it
-EXIT_CONFIG = 2  # a rules file is broken: nothing runs until it is fixed
-HOOK_AGENTS = ("claude-code", "cursor", "codex", "gemini")
-SUBCOMMANDS = {"check", "rules", "log", "hook", "setup", "approve", "pending"}
-
-# bash options that take the next argument as their value.
-_VALUE_OPTIONS = {"-o", "+o", "-O", "+O", "--rcfile", "--init-file"}
+from . import exits
+from .identity import HOOK_AGENTS, SUBCOMMANDS
+from .argv import SHELL_VALUE_OPTIONS
 
 
 class BashArgs:
@@ -33,7 +29,7 @@ class BashArgs:
             if a in ("--", "-"):
                 i += 1
                 break
-            if a in _VALUE_OPTIONS:
+            if a in SHELL_VALUE_OPTIONS:
                 i += 2
                 continue
             if a.startswith("--"):
@@ -91,11 +87,13 @@ def _guard(text: str, args: list[str], label: str | None = None, stdin: bytes | 
     from . import audit
     from .decide import judge
 
-    ruleset = _load_rules_or_exit()
+    from .boundary import load_rules_or_exit
+
+    ruleset = load_rules_or_exit()
     verdict = judge(text, ruleset)
     shown = label or text
     if verdict.blocked and not confirm_or_refuse(shown, verdict, ruleset, text=text, argv=args):
-        sys.exit(EXIT_REFUSED)
+        sys.exit(exits.REFUSED)
     if not verdict.blocked:
         warnings = verdict.warnings
         audit.record(shown, "allow", "ran", **({"warnings": warnings} if warnings else {}))
@@ -226,35 +224,6 @@ def _refeed_stdin(data: bytes) -> None:
     os.close(write_end)
     os.dup2(read_end, 0)
     os.close(read_end)
-
-
-def _load_rules_or_exit():
-    from .rules import load_ruleset
-    from .schema import ConfigError
-
-    try:
-        return load_ruleset(project_file=_project_rules())
-    except ConfigError as e:
-        sys.stderr.write(f"{e}\nguardsh: the rules above are broken; nothing will run until they "
-                         "are fixed (check them with `guardsh rules check`).\n")
-        sys.exit(EXIT_CONFIG)
-
-
-def _project_rules(start: str | None = None) -> str | None:
-    """A repository's .guardsh/rules.toml, found from `start` (default: the
-    working directory) up to the repository's root."""
-    try:
-        d = start or os.getcwd()
-    except OSError:
-        return None
-    while True:
-        candidate = os.path.join(d, ".guardsh", "rules.toml")
-        if os.path.isfile(candidate):
-            return candidate
-        parent = os.path.dirname(d)
-        if parent == d or os.path.isdir(os.path.join(d, ".git")):
-            return None
-        d = parent
 
 
 def _tty_name() -> str | None:

@@ -8,7 +8,9 @@ import sys
 
 import click
 
-from .cli import EXIT_CONFIG, HOOK_AGENTS, _load_rules_or_exit
+from . import exits
+from .boundary import load_rules_or_exit
+from .identity import HOOK_AGENTS
 
 
 def run_subcommand(args: list[str]) -> int:
@@ -37,7 +39,7 @@ def check(as_json: bool, batch: bool, cwd: str | None, command: tuple[str, ...])
     """Judge COMMAND without running it. Exit 0 allow, 1 blocked."""
     from .decide import judge
 
-    ruleset = _load_rules_or_exit()
+    ruleset = load_rules_or_exit()
     if batch:
         for raw in sys.stdin.buffer:
             line = raw.decode("utf-8", "surrogateescape").rstrip("\n")
@@ -60,7 +62,7 @@ def check(as_json: bool, batch: bool, cwd: str | None, command: tuple[str, ...])
         click.echo(verdict.decision)
         if verdict.matches:
             click.echo(describe(text, verdict))
-    return 1 if verdict.blocked else 0
+    return exits.BLOCKED if verdict.blocked else exits.OK
 
 
 @main.group()
@@ -78,7 +80,7 @@ def rules_check() -> int:
         rs = load_ruleset()
     except ConfigError as e:
         click.echo(str(e), err=True)
-        return EXIT_CONFIG
+        return exits.CONFIG
     click.echo(f"ok: {len(rs.rules)} rules from {len(rs.files)} files")
     return 0
 
@@ -86,7 +88,7 @@ def rules_check() -> int:
 @rules.command("list")
 def rules_list() -> int:
     """Show the active rules and the file each came from."""
-    rs = _load_rules_or_exit()
+    rs = load_rules_or_exit()
     for r in rs.rules:
         click.echo(f"{r.id:42} {r.action:8} {r.source}:{r.line}")
         click.echo(f"    {r.reason}")
@@ -112,11 +114,10 @@ def log(lines: int, as_json: bool) -> int:
     return 0
 
 
-AGENTS = HOOK_AGENTS
 
 
 @main.command()
-@click.argument("agent", type=click.Choice(AGENTS))
+@click.argument("agent", type=click.Choice(HOOK_AGENTS))
 def hook(agent: str) -> int:
     """Answer an agent's pre-command hook: JSON on stdin, the verdict on stdout."""
     from .hooks import run_hook
@@ -125,7 +126,7 @@ def hook(agent: str) -> int:
 
 
 @main.command()
-@click.argument("agent", type=click.Choice(AGENTS))
+@click.argument("agent", type=click.Choice(HOOK_AGENTS))
 @click.option("--print", "print_only", is_flag=True, help="Show what would be written; change nothing.")
 @click.option("--shell", "as_shell", is_flag=True,
               help="Claude Code only: set guardsh-bash as its shell (CLAUDE_CODE_SHELL) instead of the hook.")

@@ -9,7 +9,9 @@ from __future__ import annotations
 import secrets
 import signal
 
-from .decide import Verdict
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from .decide import Verdict
 
 WORDS = ("amber", "birch", "cedar", "delta", "ember", "fjord", "grove", "harbor", "indigo",
          "juniper", "kestrel", "lagoon", "meadow", "nectar", "orchid", "pebble", "quartz",

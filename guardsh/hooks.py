@@ -41,14 +41,14 @@ import json
 import os
 import sys
 
+from . import exits
+
 NAMES = {"claude-code": "Claude Code", "cursor": "Cursor", "codex": "Codex", "gemini": "Gemini CLI"}
 EVENTS = {"claude-code": "PreToolUse", "codex": "PreToolUse", "cursor": "beforeShellExecution",
           "gemini": "BeforeTool"}
 # The tools that run shell commands. Codex normalises its shell and exec tools to "Bash".
 SHELL_TOOLS = {"claude-code": ("Bash",), "codex": ("Bash",), "gemini": ("run_shell_command",)}
 ASKS = ("claude-code", "cursor", "gemini")  # agents with a documented "ask" answer
-
-EXIT_BLOCK = 2  # every one of these agents blocks on exit 2 with the reason on stderr
 
 NO_DETOUR = "Do not look for another way to run this (another tool, spelling, script or file)."
 
@@ -71,7 +71,7 @@ def run_hook(agent: str) -> int:
     if sys.stdin.isatty():
         sys.stderr.write(f"guardsh hook {agent}: reads the JSON {NAMES[agent]} sends on stdin; "
                          f"run `guardsh setup {agent}` to install it.\n")
-        return EXIT_BLOCK
+        return exits.HOOK_BLOCK
     raw = sys.stdin.buffer.read()
     try:
         call = read_call(agent, raw)
@@ -204,10 +204,9 @@ def _judge_and_answer(agent: str, call: Call) -> int:
 def _load_rules(cwd: str):
     """As `guardsh -c` run by the agent in `cwd` would: the packs, the user's
     rules.toml and the project's .guardsh/rules.toml found from `cwd` up."""
-    from .cli import _project_rules
-    from .rules import load_ruleset
+    from .rules import find_project_rules, load_ruleset
 
-    return load_ruleset(project_file=_project_rules(cwd))
+    return load_ruleset(project_file=find_project_rules(cwd))
 
 
 def _use_approval(call: Call, rules: list[str]) -> dict | None:
@@ -248,7 +247,7 @@ def _refuse_unreadable(agent: str, why: str, raw: bytes) -> int:
     out, _ = answer(agent, "deny", text)
     sys.stdout.write(out)
     sys.stderr.write(text + "\n")
-    return EXIT_BLOCK
+    return exits.HOOK_BLOCK
 
 
 def _emit(agent: str, decision: str, message: str = "") -> int:

@@ -10,10 +10,11 @@ import subprocess
 import sys
 import tempfile
 
-from . import audit, paths
-from .cli import _load_rules_or_exit, confirm_or_refuse
+from . import audit, exits, paths
+from .boundary import load_rules_or_exit
+from .cli import confirm_or_refuse
 from .decide import judge
-from .run import EXIT_NO_BASH, find_bash
+from .run import find_bash
 
 
 def repl(args: list[str]) -> int:
@@ -23,8 +24,8 @@ def repl(args: list[str]) -> int:
     bash = find_bash()
     if bash is None:
         sys.stderr.write("guardsh: cannot find bash; nothing can run\n")
-        return EXIT_NO_BASH
-    ruleset = _load_rules_or_exit()
+        return exits.NO_BASH
+    ruleset = load_rules_or_exit()
     history = paths.history_file()
     os.makedirs(os.path.dirname(history), exist_ok=True)
     session = PromptSession(history=FileHistory(history), key_bindings=_continue_open_lines(bash),
@@ -46,7 +47,7 @@ def repl(args: list[str]) -> int:
             verdict = judge(line, ruleset, cwd=cwd)
             if verdict.blocked:
                 if not confirm_or_refuse(line, verdict, ruleset):
-                    status = 126
+                    status = exits.REFUSED
                     continue
             else:
                 audit.record(line, "allow", "ran", interactive=True)

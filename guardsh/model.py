@@ -107,3 +107,23 @@ class Command(Record):
         return " ".join(str(w) for w in self.argv) or " ".join(
             r.op + (str(r.target) if r.target else "") for r in self.redirects
         )
+
+
+class ProgramSpec(Record):
+    """How to read one program's arguments, and where its content comes from."""
+
+    __slots__ = _fields = ("value_options", "reads", "content_options", "content_file_options",
+                           "content_arg", "content_stdin", "dialect", "stdin_marker", "single_dash_long")
+
+    def __init__(self, value_options=frozenset(), reads=None, content_options=(), content_file_options=(),
+                 content_arg=0, content_stdin=False, dialect="postgres", stdin_marker="",
+                 single_dash_long=False):
+        self.value_options = frozenset(value_options)
+        self.reads = reads
+        self.content_options = tuple(content_options)
+        self.content_file_options = tuple(content_file_options)
+        self.content_arg = content_arg  # 1-based position of a positional that is content (sqlite3 DB SQL)
+        self.content_stdin = content_stdin
+        self.dialect = dialect
+        self.stdin_marker = stdin_marker  # a positional that means "read stdin" (python -)
+        self.single_dash_long = single_dash_long  # `-destroy` is one option (Go's flag package)

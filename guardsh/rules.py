@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 
 from . import __version__, paths
-from .argv import ParsedArgs, parse_args
+from .argv import read_args
 from .model import Command, Record
 from .schema import AllowEntry, ConfigError, Matcher, ProgramSpec, Rule, RuleFile, parse_file
 from .targets import classify
@@ -21,6 +21,23 @@ def packs_dir() -> str:
     here = os.path.dirname(os.path.abspath(__file__))
     inside = os.path.join(here, "rules")
     return inside if os.path.isdir(inside) else os.path.join(os.path.dirname(here), "rules")
+
+
+def find_project_rules(start: str | None = None) -> str | None:
+    """A repository's .guardsh/rules.toml, found from `start` (default: the
+    working directory) up to the repository's root."""
+    try:
+        d = start or os.getcwd()
+    except OSError:
+        return None
+    while True:
+        candidate = os.path.join(d, ".guardsh", "rules.toml")
+        if os.path.isfile(candidate):
+            return candidate
+        parent = os.path.dirname(d)
+        if parent == d or os.path.isdir(os.path.join(d, ".git")):
+            return None
+        d = parent
 
 
 class RuleSet:
@@ -246,31 +263,6 @@ class Context:
     def __init__(self, project: str | None, home: str):
         self.project = project
         self.home = home
-
-
-def read_args(cmd: Command, programs: dict[str, ProgramSpec]) -> ParsedArgs:
-    """Parse cmd's arguments with what the packs say about its program and,
-    when there is one, its subcommand (`git push`, `railway volume`)."""
-    memo = cmd.memo.get("args")
-    if memo is not None:
-        return memo
-    name = cmd.name
-    spec = programs.get(name)
-    values = spec.value_options if spec else frozenset()
-    go_style = bool(spec and spec.single_dash_long)
-    parsed, _ = parse_args(cmd.args, values, single_dash_long=go_style)
-    key = name
-    for depth in range(2):
-        if len(parsed.positionals) <= depth:
-            break
-        key = f"{key} {parsed.positionals[depth].text}"
-        sub = programs.get(key)
-        if sub is None:
-            break
-        values = values | sub.value_options
-        parsed, _ = parse_args(cmd.args, values, single_dash_long=go_style)
-    cmd.memo["args"] = parsed
-    return parsed
 
 
 def match_rule(rule: Rule, cmd: Command, programs: dict[str, ProgramSpec], ctx: Context) -> Match | None:

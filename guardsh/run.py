@@ -6,8 +6,9 @@ from __future__ import annotations
 import os
 import sys
 
+from . import exits
+
 CANDIDATES = ("/bin/bash", "/usr/bin/bash", "/usr/local/bin/bash", "/opt/homebrew/bin/bash")
-EXIT_NO_BASH = 127
 
 
 def find_bash() -> str | None:
@@ -39,7 +40,7 @@ def exec_bash(args: list[str]) -> None:
     if bash is None:
         sys.stderr.write("guardsh: cannot find bash (looked in /bin, /usr/bin, /usr/local/bin and "
                          "PATH); nothing was run\n")
-        sys.exit(EXIT_NO_BASH)
+        sys.exit(exits.NO_BASH)
     sys.stdout.flush()
     sys.stderr.flush()
     # Python ignores SIGPIPE and SIGXFSZ, and an ignored signal stays ignored

@@ -12,7 +12,7 @@ from __future__ import annotations
 # `re` is imported inside the functions that read TOML: the classes below are
 # loaded from the rules cache on every agent command, the parser only when a
 # file changed.
-from .model import Record
+from .model import ProgramSpec, Record
 from .targets import CLASSES
 
 ACTIONS = ("confirm", "deny")
@@ -50,26 +50,6 @@ class ConfigError(Exception):
     def __init__(self, problems: list[str]):
         super().__init__("\n".join(problems))
         self.problems = problems
-
-
-class ProgramSpec(Record):
-    """How to read one program's arguments, and where its content comes from."""
-
-    __slots__ = _fields = ("value_options", "reads", "content_options", "content_file_options",
-                           "content_arg", "content_stdin", "dialect", "stdin_marker", "single_dash_long")
-
-    def __init__(self, value_options=frozenset(), reads=None, content_options=(), content_file_options=(),
-                 content_arg=0, content_stdin=False, dialect="postgres", stdin_marker="",
-                 single_dash_long=False):
-        self.value_options = frozenset(value_options)
-        self.reads = reads
-        self.content_options = tuple(content_options)
-        self.content_file_options = tuple(content_file_options)
-        self.content_arg = content_arg  # 1-based position of a positional that is content (sqlite3 DB SQL)
-        self.content_stdin = content_stdin
-        self.dialect = dialect
-        self.stdin_marker = stdin_marker  # a positional that means "read stdin" (python -)
-        self.single_dash_long = single_dash_long  # `-destroy` is one option (Go's flag package)
 
 
 class Matcher(Record):

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import os
 
-from .argv import parse_args
-from .cli import SUBCOMMANDS
+from .argv import SHELL_VALUE_OPTIONS, parse_args, read_args
+from .identity import SUBCOMMANDS
 from .model import DYN, Command, Effect, Stdin, Word
 
 
@@ -88,7 +88,6 @@ WRAPPERS: dict[str, Wrapper] = {
 
 SHELLS = {"sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "yash", "posh", "fish",
           "rbash", "guardsh", "guardsh-bash", "busybox-sh"}
-SHELL_VALUE_OPTIONS = frozenset("-o +o -O +O --rcfile --init-file".split())
 
 # Subcommands that run a command somewhere else (a container, a remote
 # host, a project environment): {program: {subcommand words: Wrapper}}.
@@ -361,8 +360,6 @@ def _run_project_script(cmd: Command, scan) -> None:
 def _unwrap_remote(cmd: Command, scan, runners: dict[str, Wrapper]) -> bool:
     """Emit what a platform's exec/run/ssh subcommand runs; the platform
     command itself is judged too (it is returned as not only a wrapper)."""
-    from .rules import read_args
-
     positionals = read_args(cmd, scan.programs).positionals
     words = [w.text for w in positionals]
     for sub, spec in runners.items():

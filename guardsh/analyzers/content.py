@@ -5,9 +5,8 @@ The pack's `[program.NAME]` table says where a program takes its content."""
 
 from __future__ import annotations
 
-from ..model import DYN, Command, Effect, Word
-from ..rules import read_args
-from ..schema import ProgramSpec
+from ..model import DYN, Command, Effect, ProgramSpec, Word
+from ..argv import read_args
 
 # What a deletion found in code amounts to, as a shell command the fs rules judge.
 _CODE_AS_COMMAND = {

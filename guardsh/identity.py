@@ -1,0 +1,20 @@
+"""guardsh's own names, read by the front ends and by the reader (which must
+know that `guardsh check ...` runs no command) without importing either."""
+
+# The names guardsh is installed under (install.sh links both).
+LAUNCHERS = ("guardsh", "guardsh-bash")
+
+# Subcommand -> the module that implements it, imported only when chosen (as
+# pip's commands_dict): the `-c` path never pays for click.
+SUBCOMMANDS = {
+    "check": "guardsh.commands",
+    "rules": "guardsh.commands",
+    "log": "guardsh.commands",
+    "hook": "guardsh.commands",
+    "setup": "guardsh.commands",
+    "approve": "guardsh.commands",
+    "pending": "guardsh.commands",
+}
+
+# The agents `guardsh hook AGENT` and `guardsh setup AGENT` know.
+HOOK_AGENTS = ("claude-code", "cursor", "codex", "gemini")
