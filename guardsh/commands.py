@@ -57,11 +57,11 @@ def check(as_json: bool, batch: bool, cwd: str | None, command: tuple[str, ...])
     if as_json:
         click.echo(json.dumps(verdict.as_json()))
     else:
-        from .confirm import describe
+        from .outcome.messages import describe, visible
 
         click.echo(verdict.decision)
         if verdict.matches:
-            click.echo(describe(text, verdict))
+            click.echo(visible(describe(text, verdict)))
     return exits.BLOCKED if verdict.blocked else exits.OK
 
 
@@ -102,15 +102,16 @@ def rules_list() -> int:
 @click.option("--json", "as_json", is_flag=True, help="Print the raw JSON lines.")
 def log(lines: int, as_json: bool) -> int:
     """Show recent decisions from the audit log."""
-    from .audit import read_recent
+    from .outcome.audit import read_recent
+    from .outcome.messages import visible
 
     for e in read_recent(lines):
         if as_json:
             click.echo(json.dumps(e))
         else:
             rules = ",".join(e.get("rules") or []) or "-"
-            click.echo(f"{e.get('time', '?')}  {e.get('decision', '?'):7} {e.get('outcome', '?'):8} "
-                       f"{rules:30} {e.get('command', '')[:100]}")
+            click.echo(visible(f"{e.get('time', '?')}  {e.get('decision', '?'):7} {e.get('outcome', '?'):8} "
+                               f"{rules:30} {e.get('command', '')[:100]}"))
     return 0
 
 
@@ -141,7 +142,7 @@ def setup(agent: str, print_only: bool, as_shell: bool) -> int:
 @click.argument("approval_id")
 def approve(approval_id: str) -> int:
     """Approve a refused command, typing its phrase, from your own terminal."""
-    from .approvals import approve_interactively
+    from .outcome.approvals import approve_interactively
 
     return approve_interactively(approval_id)
 
@@ -149,6 +150,6 @@ def approve(approval_id: str) -> int:
 @main.command()
 def pending() -> int:
     """List refused commands waiting for approval."""
-    from .approvals import print_pending
+    from .outcome.approvals import print_pending
 
     return print_pending()

@@ -50,9 +50,6 @@ EVENTS = {"claude-code": "PreToolUse", "codex": "PreToolUse", "cursor": "beforeS
 SHELL_TOOLS = {"claude-code": ("Bash",), "codex": ("Bash",), "gemini": ("run_shell_command",)}
 ASKS = ("claude-code", "cursor", "gemini")  # agents with a documented "ask" answer
 
-NO_DETOUR = "Do not look for another way to run this (another tool, spelling, script or file)."
-
-
 class BadInput(Exception):
     """The hook input is not what the agent documents."""
 
@@ -78,7 +75,9 @@ def run_hook(agent: str) -> int:
     except BadInput as e:
         return _refuse_unreadable(agent, str(e), raw)
     if call is None:
-        return _emit(agent, "allow")
+        out, code = answer(agent, "allow")  # not a shell command: no opinion, not audited
+        sys.stdout.write(out)
+        return code
     return _judge_and_answer(agent, call)
 
 
@@ -142,63 +141,25 @@ def _process_cwd() -> str:
 
 
 def _judge_and_answer(agent: str, call: Call) -> int:
-    from . import audit
+    from .outcome import gate
+    from .outcome.messages import NO_DETOUR
 
-    via = f"hook {agent}"
-
-    def record(decision, outcome, rules=None, **extra):
-        audit.record(call.command, decision, outcome, rules, via=via, cwd=call.cwd, **extra)
-
+    request = gate.Request(call.command, gate.HOOK, cwd=call.cwd, via=f"hook {agent}", can_ask=agent in ASKS)
     try:
         ruleset = _load_rules(call.cwd)
     except Exception as e:  # noqa: BLE001 - broken rules (or anything else) must block, not open
-        record("deny", "refused", error=str(e))
-        return _emit(agent, "deny", f"guardsh: refused; nothing was run. Its rules are broken, so it "
-                                    f"cannot judge any command until they are fixed:\n{e}\n"
-                                    "Tell your human; they can check the rules with `guardsh rules check`.")
+        return _emit(agent, gate.unjudged(request, "Its rules are broken, so it cannot judge any command "
+                                          f"until they are fixed:\n{e}\nTell your human; they can check the "
+                                          "rules with `guardsh rules check`.", error=str(e)))
     try:
         from .decide import judge
 
         verdict = judge(call.command, ruleset, cwd=call.cwd)
     except Exception as e:  # noqa: BLE001 - a bug must fail closed
-        record("deny", "refused", ["shell.internal-error"], error=f"{type(e).__name__}: {e}")
-        return _emit(agent, "deny", f"guardsh: refused; nothing was run. It failed while judging "
-                                    f"this command ({type(e).__name__}), so it cannot vouch for it. "
-                                    f"{NO_DETOUR} Stop and ask your human.")
-    rules = verdict.rule_ids
-    if not verdict.blocked:
-        record("allow", "allowed")
-        return _emit(agent, "allow")
-    from .confirm import describe
-
-    details = describe(call.command, verdict)
-    if verdict.decision == "deny":
-        record("deny", "refused", rules)
-        return _emit(agent, "deny", f"guardsh: refused; nothing was run. A rule denies it outright.\n"
-                                    f"{details}\n{NO_DETOUR} Stop and ask your human: they can run "
-                                    "it themselves in their own terminal if they decide it is right.")
-    approval = _use_approval(call, rules)
-    if approval:
-        record("confirm", "allowed", rules, confirmed="approved", approval=approval.get("id"),
-               approved_by=approval.get("by"))
-        return _emit(agent, "allow")
-    if ruleset.settings.get("hook_confirm", "deny") == "ask" and agent in ASKS:
-        record("confirm", "asked", rules, confirmed="agent-prompt")
-        return _emit(agent, "ask", "guardsh: this command can destroy something that cannot be "
-                                   f"brought back.\n{details}")
-    request = _request_approval(call, verdict, ruleset)
-    record("confirm", "refused", rules, confirmed="awaiting-approval" if request else "no-terminal",
-           approval=request)
-    if request:
-        how = (f"{NO_DETOUR} Stop and ask your human to run\n    guardsh approve {request}\nin their own terminal (it "
-               "shows them this command and asks them to type a confirmation). Once they say it is "
-               "approved, run exactly the same command again from the same directory; it will be let "
-               "through once.")
-    else:
-        how = (f"{NO_DETOUR} Stop and ask your human: they can run it themselves in their own "
-               "terminal, where guardsh will ask them to confirm.")
-    return _emit(agent, "deny", f"guardsh: refused; nothing was run. It needs your human's "
-                                f"confirmation.\n{details}\n{how}")
+        return _emit(agent, gate.unjudged(request, f"It failed while judging this command ({type(e).__name__}), "
+                                          f"so it cannot vouch for it. {NO_DETOUR} Stop and ask your human.",
+                                          rules=["shell.internal-error"], error=f"{type(e).__name__}: {e}"))
+    return _emit(agent, gate.resolve(verdict, request, ruleset))
 
 
 def _load_rules(cwd: str):
@@ -209,49 +170,22 @@ def _load_rules(cwd: str):
     return load_ruleset(project_file=find_project_rules(cwd))
 
 
-def _use_approval(call: Call, rules: list[str]) -> dict | None:
-    """The human's `guardsh approve` for exactly this command, directory and
-    rules, claimed once; None if there is none (or no approvals store)."""
-    try:
-        from . import approvals
-
-        return approvals.use_approval(approvals.binding_key(call.command, call.cwd, rules))
-    except Exception:  # noqa: BLE001 - a broken store approves nothing
-        return None
-
-
-def _request_approval(call: Call, verdict, ruleset) -> str | None:
-    """File a request for `guardsh approve`; its id, or None if it could not be filed.
-    The hook does not wait for the answer (approval_wait): an agent treats a hook
-    that runs past its timeout as a failed hook, and Claude Code then runs the command."""
-    try:
-        from . import approvals
-
-        key = approvals.binding_key(call.command, call.cwd, verdict.rule_ids)
-        lifetime = ruleset.settings.get("approval_ttl", approvals.DEFAULT_TTL)
-        return approvals.request_approval(key, call.command, call.cwd, verdict, lifetime=lifetime)
-    except Exception as e:  # noqa: BLE001 - still refused; the human can run it by hand
-        sys.stderr.write(f"guardsh: warning: could not file an approval request: {e}\n")
-        return None
-
-
 def _refuse_unreadable(agent: str, why: str, raw: bytes) -> int:
-    from . import audit
+    from .outcome import gate
 
-    text = (f"guardsh: refused; nothing was run. It could not read the {NAMES[agent]} hook input "
-            f"({why}), so it cannot judge the command. This is a set-up problem, not something to "
-            f"work around: stop and tell your human (`guardsh setup {agent} --print` shows the hook "
-            "entry guardsh expects).")
-    audit.record(raw[:500].decode("utf-8", "replace"), "deny", "refused", via=f"hook {agent}",
-                 error=f"unreadable hook input: {why}")
-    out, _ = answer(agent, "deny", text)
+    request = gate.Request(raw[:500].decode("utf-8", "replace"), gate.HOOK, via=f"hook {agent}")
+    outcome = gate.unjudged(request, f"It could not read the {NAMES[agent]} hook input ({why}), so it "
+                            "cannot judge the command. This is a set-up problem, not something to work "
+                            f"around: stop and tell your human (`guardsh setup {agent} --print` shows the "
+                            "hook entry guardsh expects).", error=f"unreadable hook input: {why}")
+    out, _ = answer(agent, outcome.decision, outcome.message)
     sys.stdout.write(out)
-    sys.stderr.write(text + "\n")
+    sys.stderr.write(outcome.message + "\n")
     return exits.HOOK_BLOCK
 
 
-def _emit(agent: str, decision: str, message: str = "") -> int:
-    out, code = answer(agent, decision, message)
+def _emit(agent: str, outcome) -> int:
+    out, code = answer(agent, outcome.decision, outcome.message)
     sys.stdout.write(out)
     return code
 

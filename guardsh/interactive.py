@@ -10,10 +10,11 @@ import subprocess
 import sys
 import tempfile
 
-from . import audit, exits, paths
+from . import exits, paths
 from .boundary import load_rules_or_exit
-from .cli import confirm_or_refuse
 from .decide import judge
+from .outcome import gate
+from .outcome.messages import visible
 from .run import find_bash
 
 
@@ -35,7 +36,7 @@ def repl(args: list[str]) -> int:
     with tempfile.TemporaryDirectory(prefix="guardsh-") as state:
         while True:
             try:
-                line = session.prompt(f"guardsh {_short(cwd)}$ ")
+                line = session.prompt(visible(f"guardsh {_short(cwd)}$ "))
             except KeyboardInterrupt:
                 continue
             except EOFError:
@@ -45,12 +46,9 @@ def repl(args: list[str]) -> int:
             if line.strip() == "exit":
                 return status
             verdict = judge(line, ruleset, cwd=cwd)
-            if verdict.blocked:
-                if not confirm_or_refuse(line, verdict, ruleset):
-                    status = exits.REFUSED
-                    continue
-            else:
-                audit.record(line, "allow", "ran", interactive=True)
+            if not gate.resolve(verdict, gate.Request(line, gate.REPL, cwd=cwd), ruleset).allowed:
+                status = exits.REFUSED
+                continue
             status, cwd, env = _run(bash, line, cwd, env, state)
 
 

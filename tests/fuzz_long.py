@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 from guardsh.analyse import analyse
-from guardsh.confirm import describe
+from guardsh.outcome.messages import describe
 from guardsh.decide import judge
 
 DECISIONS = {"allow", "confirm", "deny"}

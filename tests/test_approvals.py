@@ -16,7 +16,7 @@ import pexpect
 import pytest
 
 from conftest import GUARDSH, guardsh_env, run_guardsh, write_rules
-from guardsh import approvals
+from guardsh.outcome import approvals
 
 PROMPT = r'Type "(.+)" to approve it'
 RM_DATA = ["-c", "rm -rf data"]
@@ -94,9 +94,9 @@ def test_approved_command_runs_once_and_a_second_run_is_refused_again(isolated_h
     assert (approval["outcome"], approval["approval"], approval["cwd"]) == ("approved", rid, str(project))
     assert approval["tty"].startswith("/dev/") and approval["uid"] == os.getuid()
     used = next(e for e in entries if e["confirmed"] == "approved")
-    assert (used["command"], used["outcome"], used["approval"]) == ("rm -rf data", "ran", rid)
+    assert (used["command"], used["outcome"], used["approval"]) == ("rm -rf data", "allowed", rid)
     assert used["approved_by"]["tty"] == approval["tty"] and used["approved_by"]["uid"] == os.getuid()
-    assert [e["outcome"] for e in entries if e["decision"] == "confirm"] == ["refused", "ran", "refused"]
+    assert [e["outcome"] for e in entries if e["decision"] == "confirm"] == ["refused", "allowed", "refused"]
 
 
 @needs_plain_terminal

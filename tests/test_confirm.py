@@ -102,3 +102,18 @@ def test_deny_rule_refuses_without_a_prompt(isolated_home, data_dir):
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 126 and data_dir.exists()
+
+
+def test_escape_sequences_in_the_command_are_shown_not_obeyed(isolated_home):
+    """An agent's command is text for the human to read: ESC[8m ("conceal")
+    must appear as the characters \\x1b[8m, and no raw ESC of the command's
+    may reach the terminal before the prompt."""
+    child = spawn(["-c", "rm -rf ~ # \x1b[8mhidden\x1b[0m \u202egnp.tac"], isolated_home)
+    child.expect(PROMPT)
+    shown = child.before
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert "\\x1b[8mhidden\\x1b[0m" in shown and "<U+202E>gnp.tac" in shown
+    assert "\x1b[8m" not in shown and "hidden\x1b[0m" not in shown and "\u202e" not in shown
+    assert child.exitstatus == 126

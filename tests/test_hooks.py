@@ -13,6 +13,7 @@ literal example). Only `command` and `cwd` are replaced per test."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -289,13 +290,13 @@ def test_codex_argv_command_is_judged_as_a_command_line(isolated_home, project):
 
 def _approvals_available() -> bool:
     try:
-        from guardsh import approvals  # noqa: F401
+        from guardsh.outcome import approvals  # noqa: F401
     except ImportError:
         return False
     return True
 
 
-@pytest.mark.skipif(not _approvals_available(), reason="guardsh.approvals is not written yet")
+@pytest.mark.skipif(not _approvals_available(), reason="guardsh.outcome.approvals is not written yet")
 def test_an_approval_lets_the_same_command_through_once(isolated_home, project):
     import pexpect
 
@@ -304,7 +305,7 @@ def test_an_approval_lets_the_same_command_through_once(isolated_home, project):
     data = payload("claude-code", "rm -rf ~", project)
     verdict, message = decision("claude-code", hook("claude-code", isolated_home, data))
     assert verdict == "deny"
-    approval_id = message.split("guardsh approve ", 1)[1].split()[0]
+    approval_id = re.search(r"guardsh approve ([A-Z0-9]{6})", message).group(1)
     # The human, in their own terminal:
     env = {k: v for k, v in guardsh_env(isolated_home).items() if k != "GUARDSH_ACTIVE"}
     human = pexpect.spawn(GUARDSH, ["approve", approval_id], cwd=str(project), env=env, timeout=15,

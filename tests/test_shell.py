@@ -97,7 +97,7 @@ def test_every_decision_is_audited(isolated_home):
     log = isolated_home / ".local/state/guardsh/audit.jsonl"
     entries = [json.loads(line) for line in log.read_text().splitlines()]
     assert [(e["command"], e["decision"], e["outcome"]) for e in entries] == [
-        ("echo hi", "allow", "ran"), ("git push --force", "confirm", "refused")]
+        ("echo hi", "allow", "allowed"), ("git push --force", "confirm", "refused")]
     assert entries[1]["rules"] == ["git.push-force"] and entries[1]["confirmed"] == "no-terminal"
     assert all(e["cwd"] and e["time"] for e in entries)
 

@@ -46,9 +46,11 @@ import secrets
 import sys
 import time
 
-from . import audit, exits, paths
-from .confirm import NoTerminal, _one_line, ask_phrase, describe, random_phrase
-from .identity import LAUNCHERS
+from .. import exits, paths
+from ..identity import LAUNCHERS
+from . import audit
+from .messages import describe, one_line, visible
+from .tty import NoTerminal, ask_phrase, raise_interrupt, random_phrase
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud and typed by a human
 ID_LENGTH = 6
@@ -143,7 +145,7 @@ def wait_for_approval(key: str, seconds: float) -> dict | None:
     import signal
 
     deadline = time.monotonic() + seconds
-    previous = signal.signal(signal.SIGTERM, _raise_interrupt)  # killed while waiting: refused, and audited
+    previous = signal.signal(signal.SIGTERM, raise_interrupt)  # killed while waiting: refused, and audited
     try:
         while True:
             approval = use_approval(key)
@@ -216,7 +218,7 @@ def approve_interactively(approval_id: str) -> int:
              f"Approving lets this exact command run once, from that directory, within "
              f"{duration(ttl)}.\n")
     try:
-        ok = ask_phrase(request.get("phrase_target") or random_phrase(), _visible(shown),
+        ok = ask_phrase(request.get("phrase_target") or random_phrase(), visible(shown),
                         float(settings.get("confirm_timeout", 120)), action="approve it",
                         nothing="nothing was approved")
     except NoTerminal:
@@ -235,8 +237,8 @@ def approve_interactively(approval_id: str) -> int:
         sys.stderr.write(f"guardsh: request {rid} is already approved.\n")
         return exits.FAILED
     _audit_approval(request, "approved", "typed-at-terminal")
-    print(f"guardsh: approved {rid}. The agent's next run of `{_one_line(command)}` in "
-          f"{request.get('cwd')} runs once (within {duration(ttl)}); a command waiting for it runs now.")
+    print(visible(f"guardsh: approved {rid}. The agent's next run of `{one_line(command)}` in "
+                  f"{request.get('cwd')} runs once (within {duration(ttl)}); a command waiting for it runs now."))
     return exits.OK
 
 
@@ -269,9 +271,9 @@ def print_pending() -> int:
     now = time.time()
     print(f"{'ID':8}{'AGE':>6}  {'STATUS':9} CWD / COMMAND")
     for r in requests:
-        print(_visible(f"{r['id']:8}{duration(now - _number(r.get('created'))):>6}  {r['status']:9} "
+        print(visible(f"{r['id']:8}{duration(now - _number(r.get('created'))):>6}  {r['status']:9} "
                        f"{r.get('cwd')}"))
-        print(_visible(f"{'':26}{_one_line(r.get('command', ''), 200)}  [{', '.join(r.get('rules') or [])}]"))
+        print(visible(f"{'':26}{one_line(r.get('command', ''), 200)}  [{', '.join(r.get('rules') or [])}]"))
     print("Approve one with `guardsh approve ID` (in your own terminal).")
     return exits.OK
 
@@ -313,7 +315,7 @@ def inside_guardsh(environ=None) -> str | None:
         return "GUARDSH_ACTIVE is set"
     for pid, argv, env_names in _ancestors():
         if runs_guardsh(argv):
-            return f"process {pid} above this one is guardsh: {_one_line(' '.join(argv), 80)}"
+            return f"process {pid} above this one is guardsh: {one_line(' '.join(argv), 80)}"
         if env_names is not None and "GUARDSH_ACTIVE" in env_names:
             return (f"process {pid} above this one ({os.path.basename(argv[0]) if argv else '?'}) "
                     "was started by guardsh")
@@ -425,8 +427,8 @@ def _audit_approval(request: dict, outcome: str, confirmed: str) -> None:
 
 def _settings() -> dict:
     """The user's [settings] (a project's file cannot change them)."""
-    from .rules import load_ruleset
-    from .schema import ConfigError
+    from ..rules import load_ruleset
+    from ..schema import ConfigError
 
     try:
         return load_ruleset().settings
@@ -505,13 +507,3 @@ def duration(seconds: float) -> str:
     if seconds < 7200:
         return f"{seconds // 60} min"
     return f"{seconds // 3600} h"
-
-
-def _visible(text: str) -> str:
-    """Control characters shown as escapes: an agent's command must not be
-    able to move the cursor or erase lines on the human's terminal."""
-    return "".join(c if c == "\n" or c.isprintable() else repr(c)[1:-1] for c in text)
-
-
-def _raise_interrupt(signum, frame):
-    raise KeyboardInterrupt

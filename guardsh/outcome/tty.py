@@ -9,9 +9,11 @@ from __future__ import annotations
 import secrets
 import signal
 
+from .messages import DANGER, describe, visible
+
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
-    from .decide import Verdict
+    from ..decide import Verdict
 
 WORDS = ("amber", "birch", "cedar", "delta", "ember", "fjord", "grove", "harbor", "indigo",
          "juniper", "kestrel", "lagoon", "meadow", "nectar", "orchid", "pebble", "quartz",
@@ -30,25 +32,10 @@ def phrase_for(verdict: Verdict) -> str:
     return verdict.phrase_target() or random_phrase()
 
 
-def describe(command: str, verdict: Verdict) -> str:
-    """The text shown to the human (and, refused, to the agent)."""
-    lines = [f"  command: {_one_line(command)}"]
-    if verdict.production:
-        lines.append(f"  PRODUCTION: this looks like production ({_one_line(verdict.production, 120)})")
-    for m in verdict.matches:
-        lines.append(f"  [{m.rule.action}] {m.rule.id}: {m.rule.reason}")
-        where = " via " + " > ".join(m.command.via) if m.command.via else ""
-        lines.append(f"      matched: {_one_line(m.detail)}{where}")
-        if m.rule.alternative:
-            lines.append(f"      safer: {m.rule.alternative}")
-    return "\n".join(lines)
-
-
 def ask(command: str, verdict: Verdict, timeout: float = 120.0) -> bool:
     """Ask on /dev/tty; True only when the exact phrase was typed in time."""
     return ask_phrase(phrase_for(verdict),
-                      "\nguardsh: this command can destroy something that cannot be brought back.\n"
-                      + describe(command, verdict) + "\n", timeout)
+                      f"\n{DANGER}\n{describe(command, verdict)}\n", timeout)
 
 
 def ask_phrase(phrase: str, shown: str, timeout: float = 120.0, action: str = "run it",
@@ -74,12 +61,12 @@ def _prompt(tty_in, tty_out, phrase: str, timeout: float, action: str, nothing: 
     from prompt_toolkit.output import create_output
 
     session = PromptSession(input=create_input(stdin=tty_in), output=create_output(stdout=tty_out))
-    message = f'Type "{phrase}" to {action} (anything else refuses): '
+    message = visible(f'Type "{phrase}" to {action} (anything else refuses): ')
 
     async def run() -> str:
         return await asyncio.wait_for(session.prompt_async(message), timeout)
 
-    previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+    previous = signal.signal(signal.SIGTERM, raise_interrupt)
     try:
         answer = asyncio.run(run())
     except (KeyboardInterrupt, EOFError):
@@ -96,18 +83,14 @@ def _prompt(tty_in, tty_out, phrase: str, timeout: float, action: str, nothing: 
     return False
 
 
-def _raise_interrupt(signum, frame):
+def raise_interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
 def _say(tty, text: str) -> None:
+    """Every word guardsh writes on the human's terminal goes through here."""
     try:
-        tty.write(text)
+        tty.write(visible(text))
         tty.flush()
     except OSError:
         pass
-
-
-def _one_line(text: str, limit: int = 300) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[:limit] + " ..."

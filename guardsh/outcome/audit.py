@@ -9,7 +9,7 @@ import os
 import sys
 import time
 
-from . import paths
+from .. import paths
 
 
 def record(command: str, decision: str, outcome: str, rules: list[str] | None = None,
