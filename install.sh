@@ -31,7 +31,7 @@ write_launcher() {  # write_launcher VENV [EXTRA_PATH]: VENV/bin/guardsh, lean a
 #!$venv/bin/python -IS
 import sys
 sys.path[:0] = [p for p in ("$extra", "$purelib") if p]
-from guardsh.cli import main
+from guardsh.frontends.cli import main
 sys.exit(main())
 LAUNCHER
     chmod +x "$venv/bin/guardsh.tmp"

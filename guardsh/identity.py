@@ -7,13 +7,13 @@ LAUNCHERS = ("guardsh", "guardsh-bash")
 # Subcommand -> the module that implements it, imported only when chosen (as
 # pip's commands_dict): the `-c` path never pays for click.
 SUBCOMMANDS = {
-    "check": "guardsh.commands",
-    "rules": "guardsh.commands",
-    "log": "guardsh.commands",
-    "hook": "guardsh.commands",
-    "setup": "guardsh.commands",
-    "approve": "guardsh.commands",
-    "pending": "guardsh.commands",
+    "check": "guardsh.frontends.commands",
+    "rules": "guardsh.frontends.commands",
+    "log": "guardsh.frontends.commands",
+    "hook": "guardsh.frontends.commands",
+    "setup": "guardsh.frontends.commands",
+    "approve": "guardsh.frontends.commands",
+    "pending": "guardsh.frontends.commands",
 }
 
 # The agents `guardsh hook AGENT` and `guardsh setup AGENT` know.

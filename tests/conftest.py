@@ -30,7 +30,7 @@ def isolated_home(tmp_path, monkeypatch):
 
 @pytest.fixture(scope="session")
 def ruleset():
-    from guardsh.rules import load_ruleset
+    from guardsh.policy.load import load_ruleset
 
     return load_ruleset(user_file="")
 

@@ -37,9 +37,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
-from guardsh.analyse import analyse
+from guardsh.shell.read import read_line
 from guardsh.outcome.messages import describe
-from guardsh.decide import judge
+from guardsh.engine import judge
 
 DECISIONS = {"allow", "confirm", "deny"}
 HANG_SECONDS = 10.0  # one judgement slower than this is a hang, not slowness (the budget is 0.2 s)
@@ -270,7 +270,7 @@ def _examine_here(line: str, ruleset, limit: float) -> tuple[str | None, str | N
     previous = signal.signal(signal.SIGALRM, stop)
     signal.setitimer(signal.ITIMER_REAL, limit)
     try:
-        analyse(line, ruleset.programs, cwd=PROJECT, home=HOME)
+        read_line(line, ruleset.programs, cwd=PROJECT, home=HOME)
         verdict = judge(line, ruleset, cwd=PROJECT, home=HOME)
         json.dumps(verdict.as_json())
         describe(line, verdict)
@@ -469,7 +469,7 @@ def read_corpus(path: str) -> list[tuple[str, str]]:
 
 def main(argv: list[str] | None = None) -> int:
     if argv is None and sys.argv[1:2] == ["--examine-stdin"]:  # the child of _examine_in_child
-        from guardsh.rules import load_ruleset
+        from guardsh.policy.load import load_ruleset
 
         line = sys.stdin.buffer.read().decode("utf-8", "surrogateescape")
         print(json.dumps(_examine_here(line, load_ruleset(user_file=""), float(sys.argv[2]))))
@@ -482,7 +482,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--line-seconds", type=float, default=HANG_SECONDS, help="a judgement slower is a hang")
     parser.add_argument("--shrink-seconds", type=float, default=60, help="time to shrink each failure")
     args = parser.parse_args(argv)
-    from guardsh.rules import load_ruleset
+    from guardsh.policy.load import load_ruleset
 
     seed = args.seed if args.seed is not None else random.randrange(1 << 30)
     corpus = read_corpus(args.corpus) if args.corpus else []

@@ -254,7 +254,7 @@ def test_approve_below_a_guardsh_launcher_refuses(isolated_home, data_dir):
     (["guardsh", "-c", "x"], True),
     (["/home/u/.local/bin/guardsh-bash", "-c", "-l", "x"], True),
     (["python3", "-m", "guardsh", "-c", "x"], True),
-    (["python3", "-c", "from guardsh.cli import main; main()"], True),
+    (["python3", "-c", "from guardsh.frontends.cli import main; main()"], True),
     (["python3", "-X", "dev", "-m", "pytest"], False),
     (["/usr/bin/python3", "-m", "pytest", "tests/test_guardsh.py"], False),
     (["bash", "-c", "guardsh approve X"], False),

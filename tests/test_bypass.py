@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from guardsh.decide import judge
+from guardsh.engine import judge
 
 TABLE = Path(__file__).resolve().parent / "corpus" / "bypass.tsv"
 NEWLINE = "\u23ce"  # how the table writes a newline inside a one-line command

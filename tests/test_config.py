@@ -8,8 +8,8 @@ import os
 import pytest
 
 from conftest import run_guardsh, write_rules
-from guardsh.rules import load_ruleset
-from guardsh.schema import ConfigError
+from guardsh.policy.load import load_ruleset
+from guardsh.policy.schema import ConfigError
 
 
 
@@ -43,7 +43,7 @@ CASES = [
 
 @pytest.mark.parametrize("text,expected", CASES, ids=range(len(CASES)))
 def test_config_errors_word_for_word(text, expected, isolated_home):
-    from guardsh.rules import packs_dir
+    from guardsh.policy.load import packs_dir
 
     path = write_rules(isolated_home, text)
     with pytest.raises(ConfigError) as err:
@@ -93,7 +93,7 @@ program = "make"
 args = "^deploy$"
 """)
     rs = load_ruleset()
-    from guardsh.decide import judge
+    from guardsh.engine import judge
 
     assert judge("git clean -fdx", rs).decision == "allow"
     assert judge("git push -f", rs).decision == "deny"
@@ -116,7 +116,7 @@ def test_project_rules_may_only_tighten(isolated_home, project):
 
 
 def test_compiled_rules_are_cached_and_never_trusted_over_a_changed_file(isolated_home):
-    from guardsh.decide import judge
+    from guardsh.engine import judge
 
     path = write_rules(isolated_home, '[actions]\n"git.clean" = "deny"\n')
     assert judge("git clean -f", load_ruleset()).decision == "deny"

@@ -178,8 +178,8 @@ def test_hook_confirm_ask_still_denies_deny_rules(isolated_home, project):
 
 
 def test_hook_confirm_rejects_other_values(isolated_home):
-    from guardsh.rules import load_ruleset
-    from guardsh.schema import ConfigError
+    from guardsh.policy.load import load_ruleset
+    from guardsh.policy.schema import ConfigError
 
     write_rules(isolated_home, '[settings]\nhook_confirm = "asks"\n')
     with pytest.raises(ConfigError) as err:

@@ -7,8 +7,8 @@ import pexpect
 import pytest
 
 from conftest import GUARDSH, guardsh_env, write_rules
-from guardsh.decide import judge
-from guardsh.rules import load_ruleset
+from guardsh.engine import judge
+from guardsh.policy.load import load_ruleset
 
 
 
@@ -60,7 +60,7 @@ def test_a_project_cannot_relax_the_escalation(isolated_home, project):
 
 def test_bad_production_settings_are_reported(isolated_home):
     write_rules(isolated_home, '[production]\nescalate = "block"\npatterns = ["(prod"]\n')
-    from guardsh.schema import ConfigError
+    from guardsh.policy.schema import ConfigError
 
     with pytest.raises(ConfigError) as err:
         load_ruleset()

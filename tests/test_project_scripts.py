@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from guardsh.decide import judge
+from guardsh.engine import judge
 
 PACKAGE = {"scripts": {"prebuild": "rm -rf dist", "build": "tsc -p .", "test": "jest",
                        "seed": "node seed.js && psql -c 'TRUNCATE users'", "clean-home": "rm -rf ~/data"}}

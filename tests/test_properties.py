@@ -30,8 +30,9 @@ from hypothesis import strategies as st
 from conftest import GUARDSH, guardsh_env
 from fuzz_long import (BENIGN, CHILD_TRIES, CONTEXTS, CRASH_PRONE, DECISIONS, DESTRUCTIVE, HIDDEN_CRASH, HOME,
                        PROJECT, RUNNERS, SHELL_PREFIXES, build_wrapped, examine, limit_memory)
-from guardsh.decide import Verdict, judge
-from guardsh.rules import load_ruleset
+from guardsh.engine import judge
+from guardsh.policy.decide import Verdict
+from guardsh.policy.load import load_ruleset
 
 RULESET = load_ruleset(user_file="")
 # Guards against hangs only, not a benchmark: 2 MB lines take 3 to 11 s on a

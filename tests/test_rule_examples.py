@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from guardsh.decide import judge
-from guardsh.rules import load_ruleset
+from guardsh.engine import judge
+from guardsh.policy.load import load_ruleset
 
 RULES = load_ruleset(user_file="").rules
 

@@ -16,7 +16,7 @@ import os, sys
 sys.argv = ["guardsh", "-c", {command!r}]
 os.execv = lambda *a: (sys.stdout.write(repr(sorted({{m.split(".")[0] for m in sys.modules}})) + "\n"),
                        sys.stdout.flush(), os._exit(0))
-from guardsh.cli import main
+from guardsh.frontends.cli import main
 main()
 """
 

@@ -427,8 +427,8 @@ def _audit_approval(request: dict, outcome: str, confirmed: str) -> None:
 
 def _settings() -> dict:
     """The user's [settings] (a project's file cannot change them)."""
-    from ..rules import load_ruleset
-    from ..schema import ConfigError
+    from ..policy.load import load_ruleset
+    from ..policy.schema import ConfigError
 
     try:
         return load_ruleset().settings

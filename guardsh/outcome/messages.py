@@ -12,7 +12,7 @@ from __future__ import annotations
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
-    from ..decide import Verdict
+    from ..policy.decide import Verdict
 
 # Printable by str.isprintable() yet drawn as nothing: Hangul fillers, the
 # combining grapheme joiner, Khmer inherent vowels. (Format characters, Cf,

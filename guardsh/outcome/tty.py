@@ -13,7 +13,7 @@ from .messages import DANGER, describe, visible
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
-    from ..decide import Verdict
+    from ..policy.decide import Verdict
 
 WORDS = ("amber", "birch", "cedar", "delta", "ember", "fjord", "grove", "harbor", "indigo",
          "juniper", "kestrel", "lagoon", "meadow", "nectar", "orchid", "pebble", "quartz",

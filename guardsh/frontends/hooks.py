@@ -41,7 +41,7 @@ import json
 import os
 import sys
 
-from . import exits
+from .. import exits
 
 NAMES = {"claude-code": "Claude Code", "cursor": "Cursor", "codex": "Codex", "gemini": "Gemini CLI"}
 EVENTS = {"claude-code": "PreToolUse", "codex": "PreToolUse", "cursor": "beforeShellExecution",
@@ -141,8 +141,8 @@ def _process_cwd() -> str:
 
 
 def _judge_and_answer(agent: str, call: Call) -> int:
-    from .outcome import gate
-    from .outcome.messages import NO_DETOUR
+    from ..outcome import gate
+    from ..outcome.messages import NO_DETOUR
 
     request = gate.Request(call.command, gate.HOOK, cwd=call.cwd, via=f"hook {agent}", can_ask=agent in ASKS)
     try:
@@ -152,7 +152,7 @@ def _judge_and_answer(agent: str, call: Call) -> int:
                                           f"until they are fixed:\n{e}\nTell your human; they can check the "
                                           "rules with `guardsh rules check`.", error=str(e)))
     try:
-        from .decide import judge
+        from ..engine import judge
 
         verdict = judge(call.command, ruleset, cwd=call.cwd)
     except Exception as e:  # noqa: BLE001 - a bug must fail closed
@@ -165,13 +165,13 @@ def _judge_and_answer(agent: str, call: Call) -> int:
 def _load_rules(cwd: str):
     """As `guardsh -c` run by the agent in `cwd` would: the packs, the user's
     rules.toml and the project's .guardsh/rules.toml found from `cwd` up."""
-    from .rules import find_project_rules, load_ruleset
+    from ..policy.load import find_project_rules, load_ruleset
 
     return load_ruleset(project_file=find_project_rules(cwd))
 
 
 def _refuse_unreadable(agent: str, why: str, raw: bytes) -> int:
-    from .outcome import gate
+    from ..outcome import gate
 
     request = gate.Request(raw[:500].decode("utf-8", "replace"), gate.HOOK, via=f"hook {agent}")
     outcome = gate.unjudged(request, f"It could not read the {NAMES[agent]} hook input ({why}), so it "

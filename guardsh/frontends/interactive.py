@@ -10,11 +10,11 @@ import subprocess
 import sys
 import tempfile
 
-from . import exits, paths
+from .. import exits, paths
 from .boundary import load_rules_or_exit
-from .decide import judge
-from .outcome import gate
-from .outcome.messages import visible
+from ..engine import judge
+from ..outcome import gate
+from ..outcome.messages import visible
 from .run import find_bash
 
 

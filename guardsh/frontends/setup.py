@@ -28,7 +28,7 @@ import shutil
 import sys
 import time
 
-from . import exits
+from .. import exits
 
 
 

@@ -8,9 +8,9 @@ import sys
 
 import click
 
-from . import exits
+from .. import exits
 from .boundary import load_rules_or_exit
-from .identity import HOOK_AGENTS
+from ..identity import HOOK_AGENTS
 
 
 def run_subcommand(args: list[str]) -> int:
@@ -37,7 +37,7 @@ def main() -> None:
 @click.argument("command", nargs=-1)
 def check(as_json: bool, batch: bool, cwd: str | None, command: tuple[str, ...]) -> int:
     """Judge COMMAND without running it. Exit 0 allow, 1 blocked."""
-    from .decide import judge
+    from ..engine import judge
 
     ruleset = load_rules_or_exit()
     if batch:
@@ -57,7 +57,7 @@ def check(as_json: bool, batch: bool, cwd: str | None, command: tuple[str, ...])
     if as_json:
         click.echo(json.dumps(verdict.as_json()))
     else:
-        from .outcome.messages import describe, visible
+        from ..outcome.messages import describe, visible
 
         click.echo(verdict.decision)
         if verdict.matches:
@@ -73,8 +73,8 @@ def rules() -> None:
 @rules.command("check")
 def rules_check() -> int:
     """Validate the rule packs and your rules.toml."""
-    from .rules import load_ruleset
-    from .schema import ConfigError
+    from ..policy.load import load_ruleset
+    from ..policy.schema import ConfigError
 
     try:
         rs = load_ruleset()
@@ -102,8 +102,8 @@ def rules_list() -> int:
 @click.option("--json", "as_json", is_flag=True, help="Print the raw JSON lines.")
 def log(lines: int, as_json: bool) -> int:
     """Show recent decisions from the audit log."""
-    from .outcome.audit import read_recent
-    from .outcome.messages import visible
+    from ..outcome.audit import read_recent
+    from ..outcome.messages import visible
 
     for e in read_recent(lines):
         if as_json:
@@ -133,7 +133,7 @@ def hook(agent: str) -> int:
               help="Claude Code only: set guardsh-bash as its shell (CLAUDE_CODE_SHELL) instead of the hook.")
 def setup(agent: str, print_only: bool, as_shell: bool) -> int:
     """Make guardsh guard AGENT: write its hook or shell setting (with a backup)."""
-    from .agent_setup import setup_agent
+    from .setup import setup_agent
 
     return setup_agent(agent, print_only, shell=as_shell)
 
@@ -142,7 +142,7 @@ def setup(agent: str, print_only: bool, as_shell: bool) -> int:
 @click.argument("approval_id")
 def approve(approval_id: str) -> int:
     """Approve a refused command, typing its phrase, from your own terminal."""
-    from .outcome.approvals import approve_interactively
+    from ..outcome.approvals import approve_interactively
 
     return approve_interactively(approval_id)
 
@@ -150,6 +150,6 @@ def approve(approval_id: str) -> int:
 @main.command()
 def pending() -> int:
     """List refused commands waiting for approval."""
-    from .outcome.approvals import print_pending
+    from ..outcome.approvals import print_pending
 
     return print_pending()

@@ -7,8 +7,8 @@ cannot account for is run-time text (DYN)."""
 
 from __future__ import annotations
 
-from .model import DYN, Command, Redirect, Stdin, Word
-from .shellparse import expand_braces
+from ..model import DYN, Command, Redirect, Stdin, Word
+from .treesitter import expand_braces
 
 _DYNAMIC_PARTS = ("parameter", "commandsubstitution", "processsubstitution")
 

@@ -1,14 +1,16 @@
-"""Commands + rules -> one verdict for the whole line: allow, confirm or deny."""
+"""Commands + rules -> one verdict for the whole line: allow, confirm or deny.
+The policy sees commands only; reading the line is the shell package's job
+(engine.judge joins the two)."""
 
 from __future__ import annotations
 
 import os
 
-from .analyse import analyse
-from .model import Command, Effect, Record
-from .rules import Context, Match, RuleSet, match_rule
+from ..model import Command, Effect, Record
+from ..textmatch import regex_search
+from .load import RuleSet
+from .match import Context, Match, match_rule
 from .schema import Rule
-from .textmatch import regex_search
 
 _RANK = {"allow": 0, "confirm": 1, "deny": 2}
 
@@ -62,14 +64,10 @@ class Verdict(Record):
         }
 
 
-def judge(text: str, ruleset: RuleSet, cwd: str | None = None, home: str | None = None,
-          budget: float = 0.2) -> Verdict:
-    if cwd is None:
-        try:
-            cwd = os.getcwd()
-        except OSError:
-            cwd = None
-    commands = analyse(text, ruleset.programs, cwd=cwd, home=home, budget=budget)
+def decide(commands: list[Command], ruleset: RuleSet, cwd: str | None, home: str | None = None) -> Verdict:
+    """The verdict on a line's commands (as the reader found them, run from
+    `cwd`): the strictest action among the rules that match, allow-listed
+    matches left out, escalated when the target looks like production."""
     ctx = Context(project=cwd, home=home or os.environ.get("HOME") or os.path.expanduser("~"))
     try:
         matches = _match_all(commands, ruleset, ctx)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 
-from .model import DYN, Command, Redirect, Stdin, Word
+from ..model import DYN, Command, Redirect, Stdin, Word
 
 _parser = None
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import sys
 
-from . import exits
+from .. import exits
 
 CANDIDATES = ("/bin/bash", "/usr/bin/bash", "/usr/local/bin/bash", "/opt/homebrew/bin/bash")
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 # `re` is imported inside the functions that read TOML: the classes below are
 # loaded from the rules cache on every agent command, the parser only when a
 # file changed.
-from .model import ProgramSpec, Record
-from .targets import CLASSES
+from ..model import ProgramSpec, Record
+from ..targets import CLASSES
 
 ACTIONS = ("confirm", "deny")
 READERS = ("sql", "mongo", "redis", "http", "graphql", "python", "node", "perl", "ruby", "php", "deno",

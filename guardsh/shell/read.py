@@ -1,5 +1,5 @@
 """One command line -> every command it will run, each with the effects the
-analysers found. This is the heart of guardsh: `analyse(text)` parses,
+analysers found. This is the heart of guardsh: `read_line(text)` parses,
 unwraps, reads payloads (SQL, HTTP, scripts, other languages) and reports
 what it cannot know as effects the rules treat as dangerous."""
 
@@ -10,12 +10,13 @@ import stat
 import sys
 import time
 
-from . import shellparse, targets
-from .analyzers import secrets
-from .model import DYN, Command, Effect, ProgramSpec, Stdin, Word
-from .argv import read_args
-from .textmatch import glob_match
-from .unwrap import SHELLS, embedded_shell_lines, unwrap
+from .. import targets
+from ..analyzers import secrets
+from ..argv import read_args
+from ..model import DYN, Command, Effect, ProgramSpec, Stdin, Word
+from ..textmatch import glob_match
+from . import treesitter
+from .wrappers import SHELLS, embedded_shell_lines, unwrap
 
 MAX_DEPTH = 8  # nested bash -c / eval / scripts before giving up (fail closed)
 MAX_FILE = 1 << 20  # bytes of a script or payload file that are read
@@ -36,7 +37,7 @@ class Scan:
         self.programs = programs
         self.project = cwd if cwd is not None else _getcwd()
         self.cwd = self.project
-        self.home = home or shellparse.home_dir()
+        self.home = home or treesitter.home_dir()
         self.vars: dict[str, str] = {}
         self.functions: dict = {}
         self.aliases: dict[str, str] = {}
@@ -69,13 +70,13 @@ class Scan:
             self.scripts.append(script_path)
         saved_cwd = self.cwd
         try:
-            tree, source, error = shellparse.parse(text)
+            tree, source, error = treesitter.parse(text)
             if error is None:
-                shellparse.Walker(self, source, via, stdin).walk_program(tree.root_node)
+                treesitter.Walker(self, source, via, stdin).walk_program(tree.root_node)
             elif not self._fallback(text, via):
                 self._unknown("shell.parse-error", via, error)
                 # Still read what can be read: it names the rules at stake.
-                shellparse.Walker(self, source, via, stdin).walk_program(tree.root_node)
+                treesitter.Walker(self, source, via, stdin).walk_program(tree.root_node)
         finally:
             self.depth -= 1
             if script_path:
@@ -85,9 +86,9 @@ class Scan:
 
     def _fallback(self, text: str, via: tuple[str, ...]) -> bool:
         """bashlex reads some lines tree-sitter cannot; it is the second reader."""
-        from . import bashlex_parse
+        from . import bashlex
 
-        return bashlex_parse.walk(text, self, via)
+        return bashlex.walk(text, self, via)
 
     def emit(self, cmd: Command) -> None:
         if time.monotonic() > self.deadline:
@@ -133,7 +134,7 @@ class Scan:
         before = self._state()
         self.calls.append((cmd.name, id(body)))
         try:
-            shellparse.Walker(self, source, cmd.via + (f"{cmd.name}()",)).walk(body)
+            treesitter.Walker(self, source, cmd.via + (f"{cmd.name}()",)).walk(body)
         finally:
             self.calls.pop()
         if self._state() == before:
@@ -254,7 +255,7 @@ class Scan:
         spec = self._content_spec(cmd)
         if spec is None:
             return
-        from .analyzers import content
+        from ..analyzers import content
 
         loaded, start = len(sys.modules), time.monotonic()
         content.analyse(cmd, spec, self)
@@ -447,7 +448,7 @@ def _getcwd() -> str | None:
         return None
 
 
-def analyse(text: str, programs: dict[str, ProgramSpec], cwd: str | None = None,
+def read_line(text: str, programs: dict[str, ProgramSpec], cwd: str | None = None,
             home: str | None = None, budget: float = 0.2) -> list[Command]:
     """Every command `text` will run, with effects. Never raises for bad input:
     what cannot be read comes back as a command with an unknown-effect."""

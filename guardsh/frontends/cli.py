@@ -8,9 +8,9 @@ from __future__ import annotations
 import os
 import sys
 
-from . import exits
-from .identity import HOOK_AGENTS, SUBCOMMANDS
-from .argv import SHELL_VALUE_OPTIONS
+from .. import exits
+from ..identity import HOOK_AGENTS, SUBCOMMANDS
+from ..argv import SHELL_VALUE_OPTIONS
 
 
 class BashArgs:
@@ -85,8 +85,8 @@ def _guard(text: str, args: list[str], label: str | None = None, stdin: bytes | 
     """Judge `text`; exec bash with `args` only if allowed or confirmed. With
     `stdin`, bash gets those bytes on its stdin (the script guardsh read)."""
     from .boundary import load_rules_or_exit
-    from .decide import judge
-    from .outcome import gate
+    from ..engine import judge
+    from ..outcome import gate
 
     ruleset = load_rules_or_exit()
     verdict = judge(text, ruleset)

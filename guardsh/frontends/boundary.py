@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import sys
 
-from . import exits
+from .. import exits
 
 
 def load_rules_or_exit(start: str | None = None):
     """The active rule set for a line run in `start` (default: here); exit
     with exits.CONFIG and the problems on stderr when a file is broken."""
-    from .rules import find_project_rules, load_ruleset
-    from .schema import ConfigError
+    from ..policy.load import find_project_rules, load_ruleset
+    from ..policy.schema import ConfigError
 
     try:
         return load_ruleset(project_file=find_project_rules(start))

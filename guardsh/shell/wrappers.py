@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import os
 
-from .argv import SHELL_VALUE_OPTIONS, parse_args, read_args
-from .identity import SUBCOMMANDS
-from .model import DYN, Command, Effect, Stdin, Word
+from ..argv import SHELL_VALUE_OPTIONS, parse_args, read_args
+from ..identity import SUBCOMMANDS
+from ..model import DYN, Command, Effect, Stdin, Word
 
 
 class Wrapper:
@@ -326,7 +326,7 @@ def _run_project_script(cmd: Command, scan) -> None:
     """Judge what `npm run X`, `make X` or `just X` will run, read from the
     project's package.json, Makefile or justfile; the runner itself is still
     judged by its name (rules/migrations.toml)."""
-    from .analyzers import scripts
+    from . import projects
 
     if scan.cwd is None or any(w.dynamic for w in cmd.args):
         return
@@ -336,9 +336,9 @@ def _run_project_script(cmd: Command, scan) -> None:
         goals = [w.text for w in parsed.positionals if "=" not in w.text]
         directory = os.path.join(scan.cwd, parsed.value("-C", "--directory") or "")
         if name == "just":
-            lines = scripts.just_recipe(directory, goals[0] if goals else None)
+            lines = projects.just_recipe(directory, goals[0] if goals else None)
         else:
-            lines = scripts.make_recipes(directory, goals, parsed.value("-f", "--file", "--makefile"))
+            lines = projects.make_recipes(directory, goals, parsed.value("-f", "--file", "--makefile"))
         label = f"{name} {' '.join(goals)}".strip()
     else:
         positionals = [w.text for w in cmd.args if not w.text.startswith("-")]
@@ -351,7 +351,7 @@ def _run_project_script(cmd: Command, scan) -> None:
             script = _NPM_SHORTCUTS.get(first)
         else:
             script = _NPM_SHORTCUTS.get(first, first)  # pnpm/yarn/bun run scripts by name
-        lines = scripts.package_script(scan.cwd, script) if script else None
+        lines = projects.package_script(scan.cwd, script) if script else None
         label = f"{name} run {script}"
     for line in lines or []:
         scan.parse(line, cmd.via + (label,))

@@ -1,0 +1,105 @@
+"""Match one rule against one command: program, subcommand, flags, options,
+arguments, target classes, effects, environment."""
+
+from __future__ import annotations
+
+import os
+
+from ..argv import read_args
+from ..model import Command, ProgramSpec, Record
+from ..targets import classify
+from ..textmatch import glob_match, regex_search
+from .schema import Matcher, Rule
+
+
+class Match(Record):
+    __slots__ = _fields = ("rule", "command", "target", "detail")
+
+    def __init__(self, rule: Rule, command: Command, target: str | None = None, detail: str = ""):
+        self.rule = rule
+        self.command = command
+        self.target = target
+        self.detail = detail
+
+
+class Context:
+    """Where the line runs: relative paths are read against it."""
+
+    __slots__ = ("project", "home")
+
+    def __init__(self, project: str | None, home: str):
+        self.project = project
+        self.home = home
+
+
+def match_rule(rule: Rule, cmd: Command, programs: dict[str, ProgramSpec], ctx: Context) -> Match | None:
+    for m in rule.matchers:
+        hit = _match(m, cmd, programs, ctx)
+        if hit is not None:
+            target, detail = hit
+            return Match(rule, cmd, target, detail or cmd.display())
+    return None
+
+
+def _match(m: Matcher, cmd: Command, programs, ctx: Context):
+    target = detail = None
+    if m.program and cmd.name not in m.program and not any(glob_match(cmd.name, p) for p in m.program):
+        return None
+    if m.effects:
+        found = [e for e in cmd.effects if any(glob_match(e.kind, p) for p in m.effects)]
+        if not found:
+            return None
+        target, detail = found[0].target, found[0].detail
+    if not m.program:
+        return target, detail
+    parsed = read_args(cmd, programs)
+    positionals = parsed.positionals
+    if m.subcommand:
+        words = [w.text for w in positionals]
+        for sub in m.subcommand:
+            if len(words) >= len(sub) and all(glob_match(w, p) for w, p in zip(words, sub)):
+                positionals = positionals[len(sub):]
+                break
+        else:
+            return None
+    if m.flags and not (parsed.flags & m.flags):
+        return None
+    if m.all_flags and not m.all_flags <= parsed.flags:
+        return None
+    if m.not_flags and parsed.flags & m.not_flags:
+        return None
+    if m.options:
+        hit = next(((o, v) for o, pat in m.options.items() for v in parsed.values.get(o, [])
+                    if regex_search(pat, v)), None)
+        if hit is None:
+            return None
+        detail = detail or f"{hit[0]} {hit[1]}"
+    for opt, pat in m.not_options.items():
+        if opt in parsed.flags and any(regex_search(pat, v) for v in parsed.values.get(opt) or [""]):
+            return None
+    if len(positionals) < m.min_args:
+        return None
+    if m.args is not None:
+        arg = next((w for w in positionals if regex_search(m.args, w.text)), None)
+        if arg is None:
+            return None
+        target = target or arg.text
+    if m.not_args is not None and any(regex_search(m.not_args, w.text) for w in positionals):
+        return None
+    if m.targets:
+        cwd = cmd.cwd
+        arg = next((w for w in positionals
+                    if classify(w, cwd, ctx.project, ctx.home) in m.targets), None)
+        if arg is None:
+            return None
+        target = str(arg) if arg.dynamic else arg.text
+    if m.destination:
+        last = positionals[-1] if len(positionals) > 1 else None
+        if last is None or classify(last, cmd.cwd, ctx.project, ctx.home) not in m.destination:
+            return None
+        target = last.text
+    if m.env:
+        env = {k: w.text for k, w in cmd.assigns.items()}
+        if not all(regex_search(pat, env.get(var, os.environ.get(var, ""))) for var, pat in m.env.items()):
+            return None
+    return target, detail
