@@ -15,6 +15,3 @@ SUBCOMMANDS = {
     "approve": "guardsh.frontends.commands",
     "pending": "guardsh.frontends.commands",
 }
-
-# The agents `guardsh hook AGENT` and `guardsh setup AGENT` know.
-HOOK_AGENTS = ("claude-code", "cursor", "codex", "gemini")

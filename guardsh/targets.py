@@ -55,7 +55,9 @@ DATA_GLOBS = ("*.db", "*.sqlite", "*.sqlite3", "*.db3", "*.dump", "*.pgdump", "*
               "*.db-shm", "*.sqlite-wal", "*.sqlite-shm", ".env", ".env.*", "*.pem", "*.key",
               "*.kdbx", "*.parquet", "*.sql.gz", "*.tar.gz.bak", "id_rsa", "id_ed25519",
               "*.tfstate", "*.tfstate.backup", "*.backup")
-NOT_DATA = (".env.example", ".env.sample", ".env.template", ".env.dist")
+# Env files that hold examples, not secrets or data.
+EXAMPLE_ENV_FILES = (".env.example", ".env.sample", ".env.template", ".env.dist")
+NOT_DATA = EXAMPLE_ENV_FILES
 SYSTEM_ROOTS = ("/etc", "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32",
                 "/boot", "/var", "/opt", "/srv", "/sys", "/proc", "/root", "/home", "/snap",
                 "/run", "/nix", "/System", "/Library", "/Applications", "/Users", "/private")
@@ -108,11 +110,37 @@ def classify(word: Word | str, cwd: str | None, project: str | None, home: str) 
 # Relative to the home directory (and, for the agents' project settings, to
 # the project): the files that make guardsh guard, and the agents' settings
 # that point at it.
+# The agents' settings files that register guardsh's hook (in the project and the home).
+AGENT_SETTINGS = (".claude/settings.json", ".claude/settings.local.json", ".cursor/hooks.json",
+                  ".codex/hooks.json", ".gemini/settings.json")
 GUARD_HOME_PATHS = (".local/share/guardsh", ".local/bin/guardsh", ".local/bin/guardsh-bash",
-                    ".claude/settings.json", ".claude/settings.local.json", ".cursor/hooks.json",
-                    ".codex/config.toml", ".codex/hooks.json", ".gemini/settings.json")
-GUARD_PROJECT_PATHS = (".claude/settings.json", ".claude/settings.local.json", ".cursor/hooks.json",
-                       ".codex/hooks.json", ".gemini/settings.json")
+                    ".codex/config.toml", *AGENT_SETTINGS)
+GUARD_PROJECT_PATHS = AGENT_SETTINGS
+
+# Home files a redirection must not overwrite: credentials, shell start-up
+# files, guardsh's own files and the agents' hook settings (relative to home).
+PROTECTED_HOME_FILES = (".ssh/*", ".gnupg/*", ".aws/*", ".kube/config", ".docker/config.json",
+                        ".netrc", ".pgpass", ".my.cnf", ".bashrc", ".bash_profile", ".bash_login",
+                        ".profile", ".zshrc", ".zprofile", ".zshenv", ".gitconfig", ".npmrc",
+                        ".pypirc", ".config/gh/*", ".config/railway/*", ".config/gcloud/*",
+                        ".config/guardsh/*", ".local/state/guardsh/*", ".claude/settings*.json",
+                        ".codex/config.toml", "crontab", *AGENT_SETTINGS)
+
+# Files whose reading is a credential read (by name anywhere, or anything under
+# these home directories), and the look-alikes that are not.
+CREDENTIAL_FILES = (".env", ".env.*", "*.pem", "*.key", "*.p12", "*.pfx", "id_rsa*", "id_ed25519*", "id_ecdsa*",
+                    ".netrc", ".pgpass", ".my.cnf", ".npmrc", ".pypirc", "credentials", "credentials.json",
+                    "service-account*.json", "*.tfvars", "secrets.*", ".git-credentials", "hosts.yml")
+CREDENTIAL_DIRS = (".aws", ".config/railway", ".config/gh", ".docker", ".kube", ".ssh", ".config/gcloud",
+                   ".azure", ".fly", ".config/heroku", ".supabase")
+NOT_CREDENTIALS = (*EXAMPLE_ENV_FILES, "id_rsa.pub", "id_ed25519.pub")
+
+# What code destroys by opening it for writing (a regular expression over the
+# literal path, for the code analyser): database files, /etc, ~/.ssh,
+# guardsh's own configuration and log, and the agents' hook settings.
+DESTROYED_BY_WRITING = (r"\.(?:db|sqlite3?|dump)$|^/etc/|(?:^|/)\.ssh/|(?:^|/)\.config/guardsh/|"
+                        r"(?:^|/)\.local/state/guardsh/|(?:^|/)\.(?:claude|cursor|codex|gemini)/"
+                        r"(?:settings[^/]*|hooks)\.json$")
 
 
 def _is_guard_file(path: str, project: str | None, home: str) -> bool:

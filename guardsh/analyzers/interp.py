@@ -30,16 +30,13 @@ import shlex
 from dataclasses import dataclass, field
 
 from guardsh.model import DYN, Effect
+from guardsh.targets import DESTROYED_BY_WRITING
 
 _MAX_DEPTH = 8  # eval of a literal that evals a literal ...
 _FAMILY = {"python": "python", "node": "node", "deno": "node", "bun": "node",
            "perl": "perl", "ruby": "ruby", "php": "php", "awk": "awk", "lua": "lua"}
-# Opening these for writing destroys data; writing any other file is ordinary output.
-# Opening one of these for writing destroys what it holds: data, system and
-# ssh files, and guardsh's own configuration and log and the agents' hook settings.
-_DATA_FILE = re.compile(r"\.(?:db|sqlite3?|dump)$|^/etc/|(?:^|/)\.ssh/|(?:^|/)\.config/guardsh/|"
-                        r"(?:^|/)\.local/state/guardsh/|(?:^|/)\.(?:claude|cursor|codex|gemini)/"
-                        r"(?:settings[^/]*|hooks)\.json$")
+# Opening one of these for writing destroys what it holds (targets.py keeps the list).
+_DATA_FILE = re.compile(DESTROYED_BY_WRITING)
 _URL = re.compile(r"https?://")
 _SQL = re.compile(r"\s*(?:SELECT|INSERT|UPDATE|DELETE|DROP|TRUNCATE|ALTER|CREATE|WITH|REPLACE|MERGE|"
                   r"GRANT|REVOKE|PRAGMA|VACUUM|ATTACH)\b", re.I)

@@ -8,14 +8,9 @@ from __future__ import annotations
 import os
 
 from ..model import DYN, Command, Effect
+from ..targets import CREDENTIAL_DIRS, CREDENTIAL_FILES, NOT_CREDENTIALS
 from ..textmatch import glob_match
 
-CREDENTIAL_FILES = (".env", ".env.*", "*.pem", "*.key", "*.p12", "*.pfx", "id_rsa*", "id_ed25519*", "id_ecdsa*",
-                    ".netrc", ".pgpass", ".my.cnf", ".npmrc", ".pypirc", "credentials", "credentials.json",
-                    "service-account*.json", "*.tfvars", "secrets.*", ".git-credentials", "hosts.yml")
-CREDENTIAL_DIRS = (".aws", ".config/railway", ".config/gh", ".docker", ".kube", ".ssh", ".config/gcloud",
-                   ".azure", ".fly", ".config/heroku", ".supabase")
-NOT_CREDENTIALS = (".env.example", ".env.sample", ".env.template", ".env.dist", "id_rsa.pub", "id_ed25519.pub")
 READERS = {"cat", "less", "more", "head", "tail", "grep", "egrep", "rg", "ag", "awk", "sed", "jq", "yq", "source",
            ".", "cut", "strings", "xxd", "od", "base64", "cp", "scp", "rsync", "openssl", "sort", "bat", "nl",
            "tr", "tac", "python", "python3", "node", "curl", "wget", "http", "xh", "gpg", "sops", "diff"}

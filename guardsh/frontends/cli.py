@@ -9,7 +9,7 @@ import os
 import sys
 
 from .. import exits
-from ..identity import HOOK_AGENTS, SUBCOMMANDS
+from ..identity import SUBCOMMANDS
 from ..argv import SHELL_VALUE_OPTIONS
 
 
@@ -56,10 +56,13 @@ class BashArgs:
 
 def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
-    if len(args) == 2 and args[0] == "hook" and args[1] in HOOK_AGENTS:
-        from .hooks import run_hook  # on every agent command too: skip click's import
+    if len(args) == 2 and args[0] == "hook":
+        from .agents import AGENTS
 
-        sys.exit(run_hook(args[1]))
+        if args[1] in AGENTS:
+            from .hooks import run_hook  # on every agent command too: skip click's import
+
+            sys.exit(run_hook(args[1]))
     if args and args[0] in SUBCOMMANDS:
         from .commands import run_subcommand
 

@@ -10,7 +10,7 @@ import click
 
 from .. import exits
 from .boundary import load_rules_or_exit
-from ..identity import HOOK_AGENTS
+from .agents import AGENTS
 
 
 def run_subcommand(args: list[str]) -> int:
@@ -118,7 +118,7 @@ def log(lines: int, as_json: bool) -> int:
 
 
 @main.command()
-@click.argument("agent", type=click.Choice(HOOK_AGENTS))
+@click.argument("agent", type=click.Choice(list(AGENTS)))
 def hook(agent: str) -> int:
     """Answer an agent's pre-command hook: JSON on stdin, the verdict on stdout."""
     from .hooks import run_hook
@@ -127,7 +127,7 @@ def hook(agent: str) -> int:
 
 
 @main.command()
-@click.argument("agent", type=click.Choice(HOOK_AGENTS))
+@click.argument("agent", type=click.Choice(list(AGENTS)))
 @click.option("--print", "print_only", is_flag=True, help="Show what would be written; change nothing.")
 @click.option("--shell", "as_shell", is_flag=True,
               help="Claude Code only: set guardsh-bash as its shell (CLAUDE_CODE_SHELL) instead of the hook.")

@@ -3,16 +3,8 @@
 The agent writes one JSON object on stdin describing the shell command it is
 about to run; guardsh judges the command exactly as `guardsh -c` would (same
 rules, the agent's working directory) and answers in that agent's own format.
-Sources: https://code.claude.com/docs/en/hooks ; https://cursor.com/docs/agent/hooks ;
-https://developers.openai.com/codex/hooks and openai/codex
-codex-rs/hooks/src/events/pre_tool_use.rs ; https://geminicli.com/docs/hooks/reference .
-
-| agent       | event / tool                         | command from         | no opinion (allow)       | deny / ask |
-| ----------- | ------------------------------------ | -------------------- | ------------------------ | ---------- |
-| claude-code | PreToolUse, tool_name "Bash"         | tool_input.command   | exit 0, empty stdout     | hookSpecificOutput.permissionDecision "deny" / "ask" |
-| codex       | PreToolUse, tool_name "Bash"         | tool_input.command   | exit 0, empty stdout     | the same JSON; no "ask" (so deny) |
-| cursor      | beforeShellExecution                 | command              | {"permission": "allow"}  | {"permission": "deny" / "ask", messages} |
-| gemini      | BeforeTool, "run_shell_command"      | tool_input.command   | exit 0, "{}"             | {"decision": "deny" / "ask", "reason"} |
+Each agent's event, shell tools, and whether it has an "ask" answer are in its
+record in frontends/agents.py (with the sources); `answer` writes the JSON shapes.
 
 What guardsh answers:
 - allow: "no opinion" wherever the agent has one, so the agent's own
@@ -42,13 +34,7 @@ import os
 import sys
 
 from .. import exits
-
-NAMES = {"claude-code": "Claude Code", "cursor": "Cursor", "codex": "Codex", "gemini": "Gemini CLI"}
-EVENTS = {"claude-code": "PreToolUse", "codex": "PreToolUse", "cursor": "beforeShellExecution",
-          "gemini": "BeforeTool"}
-# The tools that run shell commands. Codex normalises its shell and exec tools to "Bash".
-SHELL_TOOLS = {"claude-code": ("Bash",), "codex": ("Bash",), "gemini": ("run_shell_command",)}
-ASKS = ("claude-code", "cursor", "gemini")  # agents with a documented "ask" answer
+from .agents import AGENTS
 
 class BadInput(Exception):
     """The hook input is not what the agent documents."""
@@ -66,7 +52,7 @@ class Call:
 
 def run_hook(agent: str) -> int:
     if sys.stdin.isatty():
-        sys.stderr.write(f"guardsh hook {agent}: reads the JSON {NAMES[agent]} sends on stdin; "
+        sys.stderr.write(f"guardsh hook {agent}: reads the JSON {AGENTS[agent].name} sends on stdin; "
                          f"run `guardsh setup {agent}` to install it.\n")
         return exits.HOOK_BLOCK
     raw = sys.stdin.buffer.read()
@@ -90,15 +76,16 @@ def read_call(agent: str, raw: bytes) -> Call | None:
     if not isinstance(payload, dict):
         raise BadInput(f"expected a JSON object, got {type(payload).__name__}")
     event = payload.get("hook_event_name")
-    if event is not None and event != EVENTS[agent]:
-        raise BadInput(f"hook_event_name is {event!r}; guardsh answers only {EVENTS[agent]!r}")
-    if agent == "cursor":
+    spec = AGENTS[agent]
+    if event is not None and event != spec.event:
+        raise BadInput(f"hook_event_name is {event!r}; guardsh answers only {spec.event!r}")
+    if spec.shell_tools is None:
         fields = payload
     else:
         tool = payload.get("tool_name")
         if not isinstance(tool, str):
             raise BadInput("no tool_name")
-        if tool not in SHELL_TOOLS[agent]:
+        if tool not in spec.shell_tools:
             return None
         fields = payload.get("tool_input")
         if not isinstance(fields, dict):
@@ -144,7 +131,7 @@ def _judge_and_answer(agent: str, call: Call) -> int:
     from ..outcome import gate
     from ..outcome.messages import NO_DETOUR
 
-    request = gate.Request(call.command, gate.HOOK, cwd=call.cwd, via=f"hook {agent}", can_ask=agent in ASKS)
+    request = gate.Request(call.command, gate.HOOK, cwd=call.cwd, via=f"hook {agent}", can_ask=AGENTS[agent].can_ask)
     try:
         ruleset = _load_rules(call.cwd)
     except Exception as e:  # noqa: BLE001 - broken rules (or anything else) must block, not open
@@ -174,7 +161,7 @@ def _refuse_unreadable(agent: str, why: str, raw: bytes) -> int:
     from ..outcome import gate
 
     request = gate.Request(raw[:500].decode("utf-8", "replace"), gate.HOOK, via=f"hook {agent}")
-    outcome = gate.unjudged(request, f"It could not read the {NAMES[agent]} hook input ({why}), so it "
+    outcome = gate.unjudged(request, f"It could not read the {AGENTS[agent].name} hook input ({why}), so it "
                             "cannot judge the command. This is a set-up problem, not something to work "
                             f"around: stop and tell your human (`guardsh setup {agent} --print` shows the "
                             "hook entry guardsh expects).", error=f"unreadable hook input: {why}")
@@ -192,21 +179,22 @@ def _emit(agent: str, outcome) -> int:
 
 def answer(agent: str, decision: str, message: str = "") -> tuple[str, int]:
     """(stdout, exit status) that tell `agent` to allow, deny or ask."""
-    if decision == "ask" and agent not in ASKS:
+    style = AGENTS[agent].answer_style
+    if decision == "ask" and not AGENTS[agent].can_ask:
         decision = "deny"
-    if agent in ("claude-code", "codex"):
+    if style == "pretooluse":
         if decision == "allow":
             return "", 0
         return _json({"hookSpecificOutput": {"hookEventName": "PreToolUse", "permissionDecision": decision,
                                              "permissionDecisionReason": message}}), 0
-    if agent == "cursor":
+    if style == "cursor":
         if decision == "allow":
             return _json({"permission": "allow"}), 0
         # Both spellings: 1.7-era docs used camelCase, later ones snake_case; a tester saw
         # the model receive user_message on deny, so both messages carry the whole text.
         return _json({"permission": decision, "user_message": message, "agent_message": message,
                       "userMessage": message, "agentMessage": message}), 0
-    if agent == "gemini":
+    if style == "gemini":
         if decision == "allow":
             return "{}\n", 0  # stdout must be JSON on exit 0; the docs' own no-op answer
         return _json({"decision": decision, "reason": message}), 0

@@ -1,14 +1,8 @@
 """`guardsh setup AGENT [--print] [--shell]`: make an agent ask guardsh first.
 
 Writes `<guardsh> hook AGENT` into the agent's user configuration, in the
-format its documentation gives (sources as in guardsh/hooks.py):
-
-| agent       | file                                   | where the entry goes |
-| ----------- | -------------------------------------- | -------------------- |
-| claude-code | $CLAUDE_CONFIG_DIR or ~/.claude, settings.json | hooks.PreToolUse[] = {matcher "Bash", hooks [{type command, command}]} |
-| cursor      | ~/.cursor/hooks.json                   | hooks.beforeShellExecution[] = {command, type command, failClosed true}; version 1 |
-| codex       | $CODEX_HOME or ~/.codex, hooks.json    | hooks.PreToolUse[] = {matcher "Bash", hooks [{type command, command, statusMessage}]} |
-| gemini      | ~/.gemini/settings.json                | hooks.BeforeTool[] = {matcher "run_shell_command", hooks [{type command, command, name}]} |
+format its documentation gives: the file and the entry's shape are in each
+agent's record in frontends/agents.py (with the sources).
 
 `--shell` (Claude Code only) instead sets settings.json's
 env.CLAUDE_CODE_SHELL to the guardsh-bash link (Claude Code accepts only a
@@ -29,6 +23,7 @@ import sys
 import time
 
 from .. import exits
+from .agents import AGENTS, CLAUDE_CODE_SHELL_NEXT_STEPS
 
 
 
@@ -76,38 +71,16 @@ def setup_agent(agent: str, print_only: bool, shell: bool = False) -> int:
         sys.stderr.write(f"guardsh setup: cannot write {path}: {e.strerror or e}\n")
         return exits.FAILED
     print(f"Wrote {what} into {path}" + (f" (the old file is kept as {backup})." if backup else "."))
-    print(NEXT_STEPS["claude-code-shell" if shell else agent])
+    print(CLAUDE_CODE_SHELL_NEXT_STEPS if shell else AGENTS[agent].next_steps)
     if agent == "codex":
         _warn_if_codex_hooks_disabled(os.path.join(os.path.dirname(path), "config.toml"))
     return exits.OK
 
 
-NEXT_STEPS = {
-    "claude-code": "Restart Claude Code (it reads hooks at start; `/hooks` lists them). A command guardsh "
-                   "refuses gets `guardsh approve ID` instructions for you; set "
-                   "[settings] hook_confirm = \"ask\" in guardsh's rules.toml to get Claude Code's own "
-                   "prompt instead.",
-    "claude-code-shell": "Restart Claude Code: it reads CLAUDE_CODE_SHELL at start.",
-    "cursor": "Restart Cursor (hooks need Cursor 1.7 or later). Cursor may ignore a hook's \"ask\"; "
-              "keep hook_confirm at its default, \"deny\".",
-    "codex": "Restart Codex. Hooks are on by default from Codex 0.124; older versions need "
-             "[features] codex_hooks = true in config.toml.",
-    "gemini": "Restart Gemini CLI.",
-}
-
-
 def config_path(agent: str) -> str:
-    home = os.path.expanduser("~")
-    if agent == "claude-code":
-        return os.path.join(os.environ.get("CLAUDE_CONFIG_DIR") or os.path.join(home, ".claude"),
-                            "settings.json")
-    if agent == "codex":
-        return os.path.join(os.environ.get("CODEX_HOME") or os.path.join(home, ".codex"), "hooks.json")
-    if agent == "cursor":
-        return os.path.join(home, ".cursor", "hooks.json")
-    if agent == "gemini":
-        return os.path.join(home, ".gemini", "settings.json")
-    raise SetupError(f"unknown agent {agent!r}")
+    if agent not in AGENTS:
+        raise SetupError(f"unknown agent {agent!r}")
+    return AGENTS[agent].config_path()
 
 
 def guardsh_launcher() -> str:
@@ -172,22 +145,13 @@ def with_shell(config: dict, shell_path: str) -> dict:
     return updated
 
 
-# (event, matcher, extra fields of the hook) for the agents whose entries are
-# {matcher, hooks: [...]} groups.
-GROUPED = {
-    "claude-code": ("PreToolUse", "Bash", {}),
-    "codex": ("PreToolUse", "Bash", {"statusMessage": "guardsh: checking the command"}),
-    "gemini": ("BeforeTool", "run_shell_command",
-               {"name": "guardsh", "description": "Stops irreversible shell commands until a human approves"}),
-}
-
-
 def with_hook(agent: str, config: dict, command: str) -> dict:
     updated = json.loads(json.dumps(config))
     hooks = updated.setdefault("hooks", {})
     if not isinstance(hooks, dict):
         raise SetupError("the file's \"hooks\" is not an object; guardsh will not rewrite it.")
-    event = "beforeShellExecution" if agent == "cursor" else GROUPED[agent][0]
+    spec = AGENTS[agent]
+    event = spec.event
     entries = hooks.setdefault(event, [])
     if not isinstance(entries, list):
         raise SetupError(f"hooks.{event} is not a list; guardsh will not rewrite it.")
@@ -196,19 +160,19 @@ def with_hook(agent: str, config: dict, command: str) -> dict:
         h["command"] = command  # guardsh moved (or was reinstalled): point the entry at it
     if existing:
         return updated
-    if agent == "cursor":
+    if spec.matcher is None:  # Cursor: a flat list of hooks, in a versioned file
         # failClosed: a crash or timeout of the hook blocks the command instead of letting it run.
-        entries.append({"command": command, "type": "command", "failClosed": True})
+        entries.append({"command": command, "type": "command", **spec.hook_fields})
         if "version" not in updated:
             updated = {"version": 1, **updated}
     else:
-        _, matcher, extra = GROUPED[agent]
-        entries.append({"matcher": matcher, "hooks": [{"type": "command", "command": command, **extra}]})
+        entries.append({"matcher": spec.matcher, "hooks": [{"type": "command", "command": command,
+                                                            **spec.hook_fields}]})
     return updated
 
 
 def _hook_entries(agent: str, entries: list) -> list[dict]:
-    if agent == "cursor":
+    if AGENTS[agent].matcher is None:
         return [e for e in entries if isinstance(e, dict)]
     return [h for group in entries if isinstance(group, dict) and isinstance(group.get("hooks"), list)
             for h in group["hooks"] if isinstance(h, dict)]

@@ -348,6 +348,14 @@ def _parse_matcher(m: dict, line_of, problem, label: str) -> Matcher:
         return table
     if not any(k in m for k in ("program", "effects")):
         problem(line_of("program"), f"{label}match: needs 'program' or 'effects'")
+    if m.get("effects"):
+        from ..effects import KINDS, known  # read only when a file is parsed, not from the cache
+
+        for pattern in _strings(m["effects"]):
+            if not known(pattern):
+                problem(line_of("effects"), f"{label}key 'effects': no analyser reports {pattern!r}"
+                                            f"{_did_you_mean(pattern, list(KINDS))} (the kinds are listed in "
+                                            "guardsh/effects.py)")
     return Matcher(
         program=tuple(_strings(m.get("program", []))),
         subcommand=tuple(tuple(s.split()) for s in _strings(m.get("subcommand", []))),

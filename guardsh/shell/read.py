@@ -422,17 +422,9 @@ def _printf(fmt: str, args: list[str]) -> str:
 
 # Files in the home directory whose contents are configuration or
 # credentials: overwriting one (rather than appending) loses it.
-PROTECTED_HOME_FILES = (".ssh/*", ".gnupg/*", ".aws/*", ".kube/config", ".docker/config.json",
-                        ".netrc", ".pgpass", ".my.cnf", ".bashrc", ".bash_profile", ".bash_login",
-                        ".profile", ".zshrc", ".zprofile", ".zshenv", ".gitconfig", ".npmrc",
-                        ".pypirc", ".config/gh/*", ".config/railway/*", ".config/gcloud/*",
-                        ".config/guardsh/*", ".local/state/guardsh/*", ".claude/settings*.json",
-                        ".cursor/hooks.json", ".codex/config.toml", "crontab")
-
-
 def _is_protected_home_file(path: str, home: str) -> bool:
     rel = os.path.relpath(path, home) if os.path.isabs(path) else path
-    return any(glob_match(rel, pattern) for pattern in PROTECTED_HOME_FILES)
+    return any(glob_match(rel, pattern) for pattern in targets.PROTECTED_HOME_FILES)
 
 
 def _strip_version(name: str) -> str:
