@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, run_guardsh
+from helpers import ROOT, run_guardsh
+
+pytestmark = pytest.mark.slow
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 

@@ -17,7 +17,7 @@ import re
 
 import pytest
 
-from conftest import run_guardsh, write_rules
+from helpers import run_guardsh, write_rules
 
 CLAUDE_CODE = """{
   "session_id": "abc123",
@@ -297,10 +297,11 @@ def _approvals_available() -> bool:
 
 
 @pytest.mark.skipif(not _approvals_available(), reason="guardsh.outcome.approvals is not written yet")
+@pytest.mark.pty
 def test_an_approval_lets_the_same_command_through_once(isolated_home, project):
     import pexpect
 
-    from conftest import GUARDSH, guardsh_env
+    from helpers import GUARDSH, guardsh_env
 
     data = payload("claude-code", "rm -rf ~", project)
     verdict, message = decision("claude-code", hook("claude-code", isolated_home, data))

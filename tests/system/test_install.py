@@ -3,9 +3,13 @@ the rule packs inside the installed package, safe to run twice."""
 
 from __future__ import annotations
 
+import pytest
+
 import subprocess
 
-from conftest import ROOT, guardsh_env
+from helpers import ROOT, guardsh_env
+
+pytestmark = pytest.mark.slow
 
 
 def test_install_gives_a_working_guardsh_and_is_safe_to_rerun(isolated_home, tmp_path):

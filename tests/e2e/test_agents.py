@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import guardsh_env, run_bash, run_guardsh
+from helpers import guardsh_env, run_bash, run_guardsh
+
+pytestmark = pytest.mark.real_agents
 
 BASHRC = r"""
 # a user's ordinary ~/.bashrc

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import run_guardsh
+from helpers import run_guardsh
 
 
 def test_check_exit_status_and_json(isolated_home, project):

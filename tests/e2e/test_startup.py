@@ -24,7 +24,7 @@ main()
 @pytest.mark.parametrize("command", ["ls -la", "git status && npm test",
                                      "git commit -m \"$(cat <<'EOF'\nfix: x\nEOF\n)\""])
 def test_allowed_path_imports_nothing_heavy(command, isolated_home):
-    from conftest import guardsh_env
+    from helpers import guardsh_env
 
     out = subprocess.run([sys.executable, "-I", "-c", PROBE.format(command=command)], capture_output=True,
                          text=True, env=guardsh_env(isolated_home), cwd=isolated_home / "project")
@@ -34,7 +34,7 @@ def test_allowed_path_imports_nothing_heavy(command, isolated_home):
 
 
 def test_sql_parser_is_imported_only_when_sql_is_read(isolated_home):
-    from conftest import guardsh_env
+    from helpers import guardsh_env
 
     out = subprocess.run([sys.executable, "-I", "-c", PROBE.format(command="psql -c 'SELECT 1'")],
                          capture_output=True, text=True, env=guardsh_env(isolated_home),

@@ -3,11 +3,15 @@ and keeps the working directory and exported variables between lines."""
 
 from __future__ import annotations
 
+import pytest
+
 import time
 
 import pexpect
 
-from conftest import GUARDSH, guardsh_env
+from helpers import GUARDSH, guardsh_env
+
+pytestmark = pytest.mark.pty
 
 PROMPT = r"guardsh [^\r\n]*\$ "
 

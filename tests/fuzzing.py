@@ -1,6 +1,6 @@
 """A fuzzer for guardsh's judge, to run by hand for as long as you like:
 
-    .venv/bin/python tests/fuzz_long.py --minutes 10 [--seed N] [--corpus FILE.tsv]
+    .venv/bin/python tests/fuzzing.py --minutes 10 [--seed N] [--corpus FILE.tsv]
         [--max-failures N] [--line-seconds S] [--shrink-seconds S]
 
 Run it under a memory cap (`ulimit -v 4000000`): a runaway judgement is
@@ -17,7 +17,7 @@ It has two oracles:
     `bash -c`, ...): where a command sits never turns a block into an allow.
 
 The generators here (DESTRUCTIVE, CONTEXTS, build_wrapped) are shared with
-tests/test_properties.py, which runs a short fuzz in the test suite. pytest
+tests/e2e/test_properties.py, which runs a short fuzz in the test suite. pytest
 does not collect this file (its name does not start with test_).
 """
 

@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from conftest import GUARDSH, guardsh_env, run_guardsh
+from helpers import GUARDSH, guardsh_env, run_guardsh
 
 HOOK = f"{os.path.abspath(GUARDSH)} hook"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pexpect
 import pytest
 
-from conftest import GUARDSH, guardsh_env, write_rules
+from helpers import GUARDSH, guardsh_env, write_rules
 from guardsh.engine import judge
 from guardsh.policy.load import load_ruleset
 
@@ -32,6 +32,7 @@ def test_ordinary_targets_are_not_production(command, project):
     assert judge(command, load_ruleset(), cwd=str(project)).production is None
 
 
+@pytest.mark.pty
 def test_phrase_escalation_on_a_real_terminal(isolated_home, project):
     child = pexpect.spawn(GUARDSH, ["-c", "psql -h prod-db.internal -c 'DROP TABLE bookings'"], cwd=str(project),
                           env=guardsh_env(isolated_home), timeout=15, encoding="utf-8")

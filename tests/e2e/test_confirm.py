@@ -6,7 +6,9 @@ from __future__ import annotations
 import pexpect
 import pytest
 
-from conftest import GUARDSH, guardsh_env, write_rules
+from helpers import GUARDSH, guardsh_env, write_rules
+
+pytestmark = pytest.mark.pty
 
 PROMPT = r'Type "([^"]+)" to run it'
 

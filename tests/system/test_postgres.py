@@ -8,8 +8,10 @@ import os
 
 import pytest
 
-from conftest import guardsh_env, run_bash, run_guardsh
+from helpers import guardsh_env, run_bash, run_guardsh
 from pg_server import PostgresServer, find_bin_dir
+
+pytestmark = pytest.mark.postgres
 
 BIN_DIR = find_bin_dir()
 if BIN_DIR is None:

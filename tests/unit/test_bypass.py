@@ -11,7 +11,7 @@ import pytest
 
 from guardsh.engine import judge
 
-TABLE = Path(__file__).resolve().parent / "corpus" / "bypass.tsv"
+TABLE = Path(__file__).resolve().parents[1] / "corpus" / "bypass.tsv"
 NEWLINE = "\u23ce"  # how the table writes a newline inside a one-line command
 
 

@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from conftest import guardsh_env, run_bash, run_guardsh
+from helpers import guardsh_env, run_bash, run_guardsh
 
 SAME_AS_BASH = [
     ["-c", "echo hello; exit 3"],
@@ -110,7 +110,7 @@ def test_missing_bash_runs_nothing_and_says_so(isolated_home, project):
 
 
 def test_guardsh_never_execs_itself_when_linked_as_bash(isolated_home, tmp_path):
-    from conftest import GUARDSH
+    from helpers import GUARDSH
 
     linkdir = tmp_path / "bin"
     linkdir.mkdir()

@@ -9,7 +9,7 @@ thought of (issue 5):
    the library and through the CLI, and what cannot be read is never allowed;
 4. `guardsh check --batch --json` answers every line, in order.
 
-A short fuzz (tests/fuzz_long.py, which runs it for longer by hand) closes.
+A short fuzz (tests/fuzzing.py, which runs it for longer by hand) closes.
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from conftest import GUARDSH, guardsh_env
-from fuzz_long import (BENIGN, CHILD_TRIES, CONTEXTS, CRASH_PRONE, DECISIONS, DESTRUCTIVE, HIDDEN_CRASH, HOME,
+from helpers import GUARDSH, guardsh_env
+from fuzzing import (BENIGN, CHILD_TRIES, CONTEXTS, CRASH_PRONE, DECISIONS, DESTRUCTIVE, HIDDEN_CRASH, HOME,
                        PROJECT, RUNNERS, SHELL_PREFIXES, build_wrapped, examine, limit_memory)
 from guardsh.engine import judge
 from guardsh.policy.decide import Verdict
@@ -156,7 +156,7 @@ arbitrary_lines = shell_lines | cut_lines | st.text(max_size=60)
 @given(arbitrary_lines)
 def test_any_line_gets_a_verdict_and_never_raises(line):
     """analyse and judge return, the decision is one of three, and the
-    verdict can be shown as JSON and as refusal text (fuzz_long.examine)."""
+    verdict can be shown as JSON and as refusal text (fuzzing.examine)."""
     decision, problem = examine(line, RULESET, LINE_SECONDS)
     assert problem is None or problem.startswith(HIDDEN_CRASH), problem
     assert decision in DECISIONS
@@ -435,10 +435,11 @@ def test_batch_answers_every_line_in_order_whatever_it_holds(isolated_home):
 
 # --- a short fuzz -------------------------------------------------------------
 
+@pytest.mark.slow
 def test_short_fuzz_finds_no_crash_and_no_fail_open():
-    """tests/fuzz_long.py for 10 s, in a child with capped memory: a runaway
+    """tests/fuzzing.py for 10 s, in a child with capped memory: a runaway
     judgement costs that child, not the test run."""
-    fuzzer = os.path.join(os.path.dirname(__file__), "fuzz_long.py")
+    fuzzer = os.path.join(os.path.dirname(os.path.dirname(__file__)), "fuzzing.py")
     result = subprocess.run([sys.executable, fuzzer, "--minutes", "0.17", "--seed", "0", "--max-failures", "10",
                              "--line-seconds", "3", "--shrink-seconds", "5"],
                             capture_output=True, timeout=300, preexec_fn=limit_memory)

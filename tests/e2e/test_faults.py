@@ -3,6 +3,8 @@ is never blocked silently, a blocked one never runs."""
 
 from __future__ import annotations
 
+import pytest
+
 import json
 import os
 import signal
@@ -11,7 +13,7 @@ import time
 
 import pexpect
 
-from conftest import GUARDSH, guardsh_env, run_guardsh, write_rules
+from helpers import GUARDSH, guardsh_env, run_guardsh, write_rules
 
 
 def test_unwritable_audit_log_warns_but_never_changes_the_decision(isolated_home, project):
@@ -50,6 +52,7 @@ def test_rules_file_that_disappears_is_not_served_from_the_cache(isolated_home):
     assert after.returncode == 126 and b"denies it outright" not in after.stderr
 
 
+@pytest.mark.slow
 def test_a_hundred_processes_lose_and_interleave_no_audit_line(isolated_home, project):
     env = guardsh_env(isolated_home)
     marker = "x" * 3000  # long lines make interleaving visible if writes were split
@@ -61,6 +64,7 @@ def test_a_hundred_processes_lose_and_interleave_no_audit_line(isolated_home, pr
     assert sorted(int(json.loads(line)["command"].rsplit(" ", 1)[1]) for line in lines) == list(range(100))
 
 
+@pytest.mark.pty
 def test_sigterm_at_the_prompt_refuses_and_restores_the_terminal(isolated_home, project):
     (project / "data").mkdir()
     child = pexpect.spawn("bash", ["-c", f"{GUARDSH} -c 'rm -rf data'; echo EXIT=$?; stty -a"],

@@ -15,8 +15,10 @@ import time
 import pexpect
 import pytest
 
-from conftest import GUARDSH, guardsh_env, run_guardsh, write_rules
+from helpers import GUARDSH, guardsh_env, run_guardsh, write_rules
 from guardsh.outcome import approvals
+
+pytestmark = pytest.mark.pty
 
 PROMPT = r'Type "(.+)" to approve it'
 RM_DATA = ["-c", "rm -rf data"]

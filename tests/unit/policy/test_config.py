@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from conftest import run_guardsh, write_rules
+from helpers import run_guardsh, write_rules
 from guardsh.policy.load import load_ruleset
 from guardsh.policy.schema import ConfigError
 
