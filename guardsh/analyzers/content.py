@@ -103,7 +103,7 @@ def _named(effects: list[Effect], where: str) -> list[Effect]:
 
 
 def _code(cmd: Command, language: str, text: str, scan) -> None:
-    from .interp import analyze_code
+    from .code.read import analyze_code
 
     findings = analyze_code(language, text)
     label = f"{cmd.name} code"

@@ -1,8 +1,9 @@
-"""guardsh.analyzers.interp: what interpreter one-liners do to files, processes and APIs."""
+"""guardsh.analyzers.code: what interpreter one-liners do to files, processes and APIs."""
 
 import pytest
 
-from guardsh.analyzers.interp import CodeFindings, analyze_code
+from guardsh.analyzers.code.findings import CodeFindings
+from guardsh.analyzers.code.read import analyze_code
 from guardsh.model import DYN
 
 
