@@ -142,7 +142,7 @@ def setup(agent: str, print_only: bool, as_shell: bool) -> int:
 @click.argument("approval_id")
 def approve(approval_id: str) -> int:
     """Approve a refused command, typing its phrase, from your own terminal."""
-    from ..outcome.approvals import approve_interactively
+    from .approve import approve_interactively
 
     return approve_interactively(approval_id)
 
@@ -150,6 +150,6 @@ def approve(approval_id: str) -> int:
 @main.command()
 def pending() -> int:
     """List refused commands waiting for approval."""
-    from ..outcome.approvals import print_pending
+    from .approve import print_pending
 
     return print_pending()

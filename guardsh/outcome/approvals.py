@@ -21,7 +21,7 @@ Files: one request a directory entry in $XDG_STATE_HOME/guardsh/approvals/
                of any number of racing runs exactly one wins)
 Expired groups are removed lazily when requests are filed or listed.
 
-Who may approve (`approve_interactively`): standard input and /dev/tty must
+Who may approve (`approve_interactively`, frontends/approve.py; ancestry.py): standard input and /dev/tty must
 be real terminals, GUARDSH_ACTIVE must not be set, and no process above this
 one may be guardsh (a `guardsh`/`guardsh-bash` launcher or a Python running
 guardsh) or have been started by guardsh (GUARDSH_ACTIVE in its initial
@@ -43,14 +43,11 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import sys
 import time
 
-from .. import exits, paths
-from ..identity import LAUNCHERS
-from . import audit
-from .messages import describe, one_line, visible
-from .tty import NoTerminal, ask_phrase, raise_interrupt, random_phrase
+from .. import paths
+from .messages import describe
+from .tty import raise_interrupt
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud and typed by a human
 ID_LENGTH = 6
@@ -171,75 +168,7 @@ def notify(title: str, body: str) -> None:
         pass
 
 
-# --- the human's side -----------------------------------------------------
-
-
-def approve_interactively(approval_id: str) -> int:
-    """`guardsh approve ID`: 0 approved, 1 no such request, 126 refused."""
-    rid = approval_id.strip().upper()
-    directory = approvals_dir()
-    request = _read(os.path.join(directory, rid + ".json")) if valid_id(rid) else None
-    if not request:
-        sys.stderr.write(f"guardsh: no request {approval_id!r} (it may have expired); "
-                         "`guardsh pending` lists those waiting.\n")
-        return exits.FAILED
-    command, rules = request.get("command", ""), request.get("rules") or []
-    where = inside_guardsh()
-    if where:
-        _audit_approval(request, "refused", "inside-guardsh")
-        sys.stderr.write(f"guardsh: refusing to approve from inside a shell guardsh runs ({where}): "
-                         "an agent must not approve its own commands. Run `guardsh approve "
-                         f"{rid}` in your own terminal.\n")
-        return exits.REFUSED
-    problem = _terminal_problem()
-    if problem:
-        _audit_approval(request, "refused", "no-terminal")
-        sys.stderr.write(f"guardsh: refusing to approve: {problem}. Run `guardsh approve {rid}` "
-                         "yourself, in your own terminal.\n")
-        return exits.REFUSED
-    if not _number(request.get("expires")) > time.time():
-        sys.stderr.write(f"guardsh: request {rid} has expired; nothing was approved. "
-                         "The agent's next run of the command files a new one.\n")
-        return exits.FAILED
-    if os.path.exists(os.path.join(directory, rid + ".approved")):
-        used = os.path.exists(os.path.join(directory, rid + ".used"))
-        sys.stderr.write(f"guardsh: request {rid} is already approved{' and was used' if used else ''}.\n")
-        return exits.FAILED
-    settings = _settings()
-    ttl = float(settings.get("approval_ttl", DEFAULT_TTL))
-    shown = (f"\nguardsh: an agent was refused this command because no one could confirm it "
-             f"on a terminal.\n"
-             f"  request: {rid}, filed {duration(time.time() - _number(request.get('created')))} ago "
-             f"by process {request.get('pid')}\n"
-             f"  cwd: {request.get('cwd')}\n"
-             f"  rules: {', '.join(rules) or '-'}\n"
-             f"  targets: {', '.join(request.get('targets') or []) or '-'}\n"
-             f"{request.get('description', '')}\n"
-             f"Approving lets this exact command run once, from that directory, within "
-             f"{duration(ttl)}.\n")
-    try:
-        ok = ask_phrase(request.get("phrase_target") or random_phrase(), visible(shown),
-                        float(settings.get("confirm_timeout", 120)), action="approve it",
-                        nothing="nothing was approved")
-    except NoTerminal:
-        ok = False
-    if not ok:
-        _audit_approval(request, "refused", "refused-at-terminal")
-        return exits.REFUSED
-    now = time.time()
-    if not (os.path.exists(os.path.join(directory, rid + ".json"))
-            and _number(request.get("expires")) > now):
-        sys.stderr.write(f"guardsh: request {rid} expired while you were answering; nothing was approved.\n")
-        return exits.FAILED
-    by = _who()
-    approval = {"id": rid, "key": request.get("key"), "approved_at": now, "expires": now + ttl, "by": by}
-    if not _write_once(os.path.join(directory, rid + ".approved"), approval):
-        sys.stderr.write(f"guardsh: request {rid} is already approved.\n")
-        return exits.FAILED
-    _audit_approval(request, "approved", "typed-at-terminal")
-    print(visible(f"guardsh: approved {rid}. The agent's next run of `{one_line(command)}` in "
-                  f"{request.get('cwd')} runs once (within {duration(ttl)}); a command waiting for it runs now."))
-    return exits.OK
+# --- the human's side: approving (the UI is frontends/approve.py) ------------
 
 
 def pending_requests() -> list[dict]:
@@ -260,22 +189,6 @@ def pending_requests() -> list[dict]:
         elif _number(request.get("expires")) > now:
             out.append({**request, "status": "waiting"})
     return sorted(out, key=lambda r: _number(r.get("created")))
-
-
-def print_pending() -> int:
-    """`guardsh pending`: id, age, status, cwd, command, rules."""
-    requests = pending_requests()
-    if not requests:
-        print("guardsh: no refused command is waiting for approval.")
-        return exits.OK
-    now = time.time()
-    print(f"{'ID':8}{'AGE':>6}  {'STATUS':9} CWD / COMMAND")
-    for r in requests:
-        print(visible(f"{r['id']:8}{duration(now - _number(r.get('created'))):>6}  {r['status']:9} "
-                       f"{r.get('cwd')}"))
-        print(visible(f"{'':26}{one_line(r.get('command', ''), 200)}  [{', '.join(r.get('rules') or [])}]"))
-    print("Approve one with `guardsh approve ID` (in your own terminal).")
-    return exits.OK
 
 
 def cleanup(now: float | None = None) -> None:
@@ -304,137 +217,6 @@ def cleanup(now: float | None = None) -> None:
             for ext in ("approved", "used", "json"):  # the approval first: never approved-but-unused
                 if ext in exts:
                     _remove(f"{base}.{ext}")
-
-
-# --- who is approving -----------------------------------------------------
-
-
-def inside_guardsh(environ=None) -> str | None:
-    """Why this process runs inside guardsh (so, possibly, as an agent), or None."""
-    if "GUARDSH_ACTIVE" in (os.environ if environ is None else environ):
-        return "GUARDSH_ACTIVE is set"
-    for pid, argv, env_names in _ancestors():
-        if runs_guardsh(argv):
-            return f"process {pid} above this one is guardsh: {one_line(' '.join(argv), 80)}"
-        if env_names is not None and "GUARDSH_ACTIVE" in env_names:
-            return (f"process {pid} above this one ({os.path.basename(argv[0]) if argv else '?'}) "
-                    "was started by guardsh")
-    return None
-
-
-def runs_guardsh(argv: list[str]) -> bool:
-    """Is this command line a guardsh launcher, or a Python running guardsh?"""
-    if not argv:
-        return False
-    if os.path.basename(argv[0]) in LAUNCHERS:
-        return True
-    if not os.path.basename(argv[0]).startswith("python"):
-        return False
-    i = 1
-    while i < len(argv):
-        a = argv[i]
-        if a.startswith("-m"):
-            module = a[2:] or (argv[i + 1] if i + 1 < len(argv) else "")
-            return module.split(".")[0] == "guardsh"
-        if a.startswith("-c"):
-            import re
-
-            code = a[2:] or (argv[i + 1] if i + 1 < len(argv) else "")
-            return re.search(r"\b(from|import)\s+guardsh\b", code) is not None
-        if a in ("-W", "-X"):
-            i += 2
-            continue
-        if a.startswith("-") and a != "-":
-            i += 1
-            continue
-        return os.path.basename(a) in LAUNCHERS
-    return False
-
-
-def _ancestors(proc: str = "/proc"):
-    """(pid, argv, names in its initial environment or None) for each process
-    above this one, nearest first."""
-    if not os.path.exists(os.path.join(proc, "self", "stat")):
-        yield from _ps_ancestors()
-        return
-    pid, seen = os.getppid(), set()
-    while pid > 0 and pid not in seen:
-        seen.add(pid)
-        base = os.path.join(proc, str(pid))
-        try:
-            with open(os.path.join(base, "stat"), "rb") as fh:
-                stat = fh.read()
-            with open(os.path.join(base, "cmdline"), "rb") as fh:
-                cmdline = fh.read()
-        except OSError:
-            return  # gone, or hidden: nothing more to read above it
-        try:
-            with open(os.path.join(base, "environ"), "rb") as fh:
-                env_names = {e.split(b"=", 1)[0].decode("utf-8", "replace") for e in fh.read().split(b"\0") if e}
-        except OSError:
-            env_names = None  # another user's process (root's sshd, a terminal emulator)
-        yield pid, [a.decode("utf-8", "surrogateescape") for a in cmdline.split(b"\0")[:-1]], env_names
-        pid = int(stat.rsplit(b")", 1)[1].split()[1])
-
-
-def _ps_ancestors():
-    import subprocess
-
-    try:
-        out = subprocess.run(["ps", "-A", "-o", "pid=", "-o", "ppid=", "-o", "args="], capture_output=True,
-                             text=True, errors="replace", timeout=5).stdout
-    except (OSError, subprocess.SubprocessError):
-        return
-    table = {}
-    for line in out.splitlines():
-        fields = line.split(None, 2)
-        if len(fields) >= 2 and fields[0].isdigit() and fields[1].isdigit():
-            table[int(fields[0])] = (int(fields[1]), fields[2].split() if len(fields) > 2 else [])
-    pid, seen = os.getppid(), set()
-    while pid in table and pid not in seen:
-        seen.add(pid)
-        ppid, argv = table[pid]
-        yield pid, argv, None
-        pid = ppid
-
-
-def _terminal_problem() -> str | None:
-    if not sys.stdin.isatty():
-        return "standard input is not a terminal"
-    try:
-        fd = os.open("/dev/tty", os.O_RDWR | os.O_NOCTTY | os.O_CLOEXEC)
-    except OSError:
-        return "this process has no terminal (/dev/tty)"
-    try:
-        return None if os.isatty(fd) else "/dev/tty is not a terminal"
-    finally:
-        os.close(fd)
-
-
-def _who() -> dict:
-    try:
-        tty = os.ttyname(0)
-    except OSError:
-        tty = None
-    return {"tty": tty, "uid": os.getuid(), "pid": os.getpid()}
-
-
-def _audit_approval(request: dict, outcome: str, confirmed: str) -> None:
-    audit.record(request.get("command", ""), "approval", outcome, request.get("rules") or [],
-                 confirmed=confirmed, approval=request.get("id"), cwd=request.get("cwd"),
-                 tty=_who()["tty"])
-
-
-def _settings() -> dict:
-    """The user's [settings] (a project's file cannot change them)."""
-    from ..policy.load import load_ruleset
-    from ..policy.schema import ConfigError
-
-    try:
-        return load_ruleset().settings
-    except ConfigError as e:
-        sys.stderr.write(f"{e}\nguardsh: warning: the rules above are broken; using default settings.\n")
-        return {}
 
 
 # --- files ----------------------------------------------------------------
@@ -493,6 +275,38 @@ def _remove_if_older(path: str, limit: float) -> None:
             os.unlink(path)
     except OSError:
         pass
+
+
+def read_request(rid: str) -> dict | None:
+    """The request filed under `rid` (any case), or None."""
+    rid = rid.strip().upper()
+    return _read(os.path.join(approvals_dir(), rid + ".json")) if valid_id(rid) else None
+
+
+def approval_state(rid: str) -> tuple[bool, bool]:
+    """(approved, used) of request `rid`."""
+    base = os.path.join(approvals_dir(), rid)
+    return os.path.exists(base + ".approved"), os.path.exists(base + ".used")
+
+
+def is_open(request: dict, now: float) -> bool:
+    """The request is still on file and has not expired."""
+    return os.path.exists(os.path.join(approvals_dir(), request.get("id", "") + ".json")) and expires(request) > now
+
+
+def record_approval(request: dict, ttl: float, by: dict) -> bool:
+    """Approve `request` for `ttl` seconds; False if it already was (only one approval is ever written)."""
+    now = time.time()
+    approval = {"id": request.get("id"), "key": request.get("key"), "approved_at": now, "expires": now + ttl, "by": by}
+    return _write_once(os.path.join(approvals_dir(), f"{request.get('id')}.approved"), approval)
+
+
+def created(request: dict) -> float:
+    return _number(request.get("created"))
+
+
+def expires(request: dict) -> float:
+    return _number(request.get("expires"))
 
 
 def _number(value) -> float:

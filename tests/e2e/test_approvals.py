@@ -16,7 +16,7 @@ import pexpect
 import pytest
 
 from helpers import GUARDSH, guardsh_env, run_guardsh, write_rules
-from guardsh.outcome import approvals
+from guardsh.outcome import ancestry, approvals
 
 pytestmark = pytest.mark.pty
 
@@ -24,8 +24,8 @@ PROMPT = r'Type "(.+)" to approve it'
 RM_DATA = ["-c", "rm -rf data"]
 
 needs_plain_terminal = pytest.mark.skipif(
-    approvals.inside_guardsh({}) is not None,
-    reason=f"the tests run inside guardsh, where approving is refused: {approvals.inside_guardsh({})}")
+    ancestry.inside_guardsh({}) is not None,
+    reason=f"the tests run inside guardsh, where approving is refused: {ancestry.inside_guardsh({})}")
 
 
 def human_env(home, **extra) -> dict:
@@ -264,14 +264,14 @@ def test_approve_below_a_guardsh_launcher_refuses(isolated_home, data_dir):
     ([], False),
 ])
 def test_guardsh_launchers_are_recognised(argv, expected):
-    assert approvals.runs_guardsh(argv) is expected
+    assert ancestry.runs_guardsh(argv) is expected
 
 
 @pytest.mark.skipif(not os.path.exists("/proc/self/stat") or not os.path.exists("/usr/bin/ps")
                     and not os.path.exists("/bin/ps"), reason="needs /proc and ps")
 def test_ancestors_read_with_ps_are_those_read_from_proc():
-    from_proc = [(pid, argv[:1]) for pid, argv, _ in approvals._ancestors()]
-    from_ps = [(pid, argv[:1]) for pid, argv, _ in approvals._ps_ancestors()]
+    from_proc = [(pid, argv[:1]) for pid, argv, _ in ancestry._ancestors()]
+    from_ps = [(pid, argv[:1]) for pid, argv, _ in ancestry._ps_ancestors()]
     assert from_proc and [p for p, _ in from_proc] == [p for p, _ in from_ps]
 
 
