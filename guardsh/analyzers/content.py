@@ -27,7 +27,7 @@ def analyse(cmd: Command, spec: ProgramSpec, scan) -> None:
                                          lambda path: scan.read_file(path, cmd.stdin), stdin))
         return
     if reads == "redis":
-        from .sql import classify_redis_cli
+        from .redis import classify_redis_cli
 
         cmd.effects.extend(classify_redis_cli([w.text for w in cmd.args]))
         return
@@ -37,7 +37,7 @@ def analyse(cmd: Command, spec: ProgramSpec, scan) -> None:
             cmd.effects.append(Effect(kind, target=where, detail=f"cannot read what {where} holds"))
             continue
         if reads == "sql":
-            from .sql import classify_sql
+            from .sql.read import classify_sql
 
             on = _connection(cmd, scan)
             for effect in _named(classify_sql(text, spec.dialect), where):
@@ -48,7 +48,7 @@ def analyse(cmd: Command, spec: ProgramSpec, scan) -> None:
 
             cmd.effects.extend(classify_graphql(_graphql_document(text), cmd.name))
         elif reads == "mongo":
-            from .sql import classify_mongo
+            from .mongo import classify_mongo
 
             cmd.effects.extend(_named(classify_mongo(text), where))
         else:
@@ -120,7 +120,7 @@ def _code(cmd: Command, language: str, text: str, scan) -> None:
     for line in findings.shell_commands:
         scan.parse(line, cmd.via + (label,))
     if findings.sql_statements:
-        from .sql import classify_sql
+        from .sql.read import classify_sql
 
         for statement in findings.sql_statements:
             cmd.effects.extend(classify_sql(statement, "sqlite"))

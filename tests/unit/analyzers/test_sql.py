@@ -1,8 +1,10 @@
-"""What guardsh.analyzers.sql finds in SQL, mongosh JavaScript and redis-cli argv."""
+"""What guardsh.analyzers.sql, .mongo and .redis find in SQL, mongosh JavaScript and redis-cli argv."""
 
 import pytest
 
-from guardsh.analyzers.sql import classify_mongo, classify_redis_cli, classify_sql
+from guardsh.analyzers.mongo import classify_mongo
+from guardsh.analyzers.redis import classify_redis_cli
+from guardsh.analyzers.sql.read import classify_sql
 from guardsh.model import DYN
 
 DESTRUCTIVE_SQL = [
