@@ -20,7 +20,7 @@ _CODE_AS_COMMAND = {
 def analyse(cmd: Command, spec: ProgramSpec, scan) -> None:
     reads = spec.reads
     if reads == "http":
-        from .http import classify_http
+        from .http.read import classify_http
 
         stdin = scan.stdin_text(cmd.stdin) if cmd.stdin else None
         cmd.effects.extend(classify_http(cmd.name, [w.text for w in cmd.args],
@@ -44,7 +44,7 @@ def analyse(cmd: Command, spec: ProgramSpec, scan) -> None:
                 effect.detail = f"{effect.detail} on {on}" if on else effect.detail
                 cmd.effects.append(effect)
         elif reads == "graphql":
-            from .http import classify_graphql
+            from .http.graphql import classify_graphql
 
             cmd.effects.extend(classify_graphql(_graphql_document(text), cmd.name))
         elif reads == "mongo":

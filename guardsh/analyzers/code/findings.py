@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from ...model import DYN, Effect
 from ...targets import DESTROYED_BY_WRITING
 
+
 # Opening one of these for writing destroys what it holds (targets.py keeps the list).
 _DATA_FILE = re.compile(DESTROYED_BY_WRITING)
 URL = re.compile(r"https?://")

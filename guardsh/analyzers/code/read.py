@@ -29,6 +29,7 @@ from .findings import CodeFindings
 from .patterns import TokenReader
 from .python import PythonReader
 
+
 _MAX_DEPTH = 8  # eval of a literal that evals a literal ...
 _FAMILY = {"python": "python", "node": "node", "deno": "node", "bun": "node",
            "perl": "perl", "ruby": "ruby", "php": "php", "awk": "awk", "lua": "lua"}

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from ...model import DYN, Effect
 
+
 PLACEHOLDER = "guardsh_dyn"
 SQLGLOT_DIALECTS = {"mysql": "mysql", "sqlite": "sqlite", "duckdb": "duckdb",
                     "clickhouse": "clickhouse", "cockroach": "postgres"}

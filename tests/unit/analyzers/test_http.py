@@ -2,7 +2,7 @@
 
 import pytest
 
-from guardsh.analyzers.http import classify_http
+from guardsh.analyzers.http.read import classify_http
 from guardsh.model import DYN
 
 RAILWAY = "https://backboard.railway.app/graphql/v2"
