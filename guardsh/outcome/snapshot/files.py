@@ -91,6 +91,12 @@ def scan(target: PathsTarget, deadline: Deadline | None = None) -> Scan | Unkeep
             entries = tuple(_walk(root, target.regenerable, deadline))
         except FileNotFoundError:
             entries = ()
+            if target.record_absent:
+                # The highest missing ancestor: removing it on restore also removes the
+                # directories that were created to hold the path.
+                root = _highest_missing(root)
+                if any(root == r or root.startswith(r.rstrip("/") + "/") for r, _ in roots):
+                    continue
         except _Special as special:
             return Unkeepable(f"{special.path} is a {special.what}, which guardsh cannot keep")
         except PermissionError as e:
@@ -103,6 +109,14 @@ def scan(target: PathsTarget, deadline: Deadline | None = None) -> Scan | Unkeep
         files += len(entries)
         size += sum(e.st.st_size for e in entries if e.kind == "file")
     return Scan(tuple(roots), files, size)
+
+
+def _highest_missing(path: str) -> str:
+    while True:
+        parent = os.path.dirname(path)
+        if parent == path or os.path.lexists(parent):
+            return path
+        path = parent
 
 
 class _Special(Exception):

@@ -399,14 +399,17 @@ def _restore_stash(top: str, entries: list[dict]) -> None:
 
 
 def _restore_branches(top: str, branches: dict[str, str]) -> str:
-    """Recreate deleted branches and move moved ones back; a branch checked out in
-    some work tree is left alone (moving it would desync that work tree)."""
+    """Make the local branches exactly as kept: recreate deleted ones, move moved
+    ones back, delete ones made since (the restore's own snapshot holds them).
+    A branch checked out in some work tree is left alone: moving it would desync that work tree."""
     out = git(top, "worktree", "list", "--porcelain")
     checked_out = {line.split(" ", 1)[1].removeprefix("refs/heads/")
                    for line in out.splitlines() if line.startswith("branch ")}
     now = _branches(top)
     changed = [name for name, sha in branches.items() if now.get(name) != sha and name not in checked_out]
-    if changed:
-        lines = "".join(f"update refs/heads/{name} {branches[name]}\n" for name in changed)
+    extra = [name for name in now if name not in branches and name not in checked_out]
+    lines = "".join(f"update refs/heads/{name} {branches[name]}\n" for name in changed)
+    lines += "".join(f"delete refs/heads/{name}\n" for name in extra)
+    if lines:
         git(top, "update-ref", "--stdin", stdin=lines.encode())
-    return f"{len(changed)} branch(es) {', '.join(changed)}".rstrip()
+    return f"{len(changed) + len(extra)} branch(es) {', '.join(changed + extra)}".rstrip()
