@@ -175,7 +175,7 @@ def keep(target: PathsTarget, dest: str, store_dev: int, settings, deadline: Dea
     if isinstance(found, Unkeepable):
         raise SnapshotError(found.reason)
     over = check_limits(found, settings)
-    if over:
+    if over is not None:
         raise SnapshotError(over.reason)
     roots = []
     counts = {"link": 0, "copy": 0, "reflink": 0}

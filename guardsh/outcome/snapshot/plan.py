@@ -110,7 +110,7 @@ def plan(targets, settings: Settings | None = None) -> Plan | Unkeepable:
             if isinstance(found, Unkeepable):
                 return found
             over = files_mod.check_limits(found, settings)
-            if over:
+            if over is not None:
                 return over
             size, count = found.bytes, found.files
             kept.append(f"{count} path(s), {files_mod.human_bytes(size)} "
