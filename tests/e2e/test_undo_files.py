@@ -188,3 +188,14 @@ def test_single_symlink_is_kept_not_its_target(work):
     os.unlink(work / "ln")
     restore(snap.id)
     assert os.readlink(work / "ln") == "real"
+
+
+def test_a_file_with_a_name_outside_the_tree_is_copied_not_linked(work):
+    src = make_tree(work)
+    os.link(src / "run", work / "run-elsewhere")  # survives rm -rf src, and can be edited in place
+    snap = take(plan([PathsTarget((str(src),), "unlink")]), "rm -rf src", str(work))
+    assert snap.manifest.parts[0]["how"] == {"link": 2, "copy": 1, "reflink": 0}
+    shutil.rmtree(src)
+    (work / "run-elsewhere").write_text("edited through the other name\n")
+    restore(snap.id)
+    assert (src / "run").read_text() == "#!/bin/sh\n"

@@ -204,6 +204,11 @@ def _materialise(src_root: str, entries, dst_root: str, link_allowed: bool, coun
                  deadline: Deadline | None) -> None:
     """Recreate `entries` (scanned from src_root) at dst_root; directory metadata last."""
     by_inode: dict[tuple[int, int], str] = {}   # keeps hard-link groups as groups
+    names_in_tree: dict[tuple[int, int], int] = {}
+    for entry in entries:
+        if entry.kind == "file":
+            key = (entry.st.st_dev, entry.st.st_ino)
+            names_in_tree[key] = names_in_tree.get(key, 0) + 1
     dirs = []
     for n, entry in enumerate(entries):
         if deadline and n % 256 == 0:
@@ -222,7 +227,10 @@ def _materialise(src_root: str, entries, dst_root: str, link_allowed: bool, coun
             if key in by_inode:
                 os.link(by_inode[key], dst)
                 continue
-            if link_allowed and _try_link(src, dst):
+            # A name outside the deleted tree keeps the inode alive and writable after the
+            # line ran: an edit through it would change the "kept" copy. Copy those.
+            only_names_here = entry.st.st_nlink == names_in_tree[key]
+            if link_allowed and only_names_here and _try_link(src, dst):
                 counts["link"] += 1
             else:
                 counts[copy_file(src, dst, entry.st)] += 1
