@@ -7,8 +7,9 @@ from .errors import SnapshotError, Unkeepable
 from .files import PathsTarget
 from .git import GitTarget
 from .plan import Plan, Restored, Snapshot, list_snapshots, plan, prune, restore, take
+from .postgres import PostgresTarget
 from .sqlite import SqliteTarget
 from .store import Manifest, Settings, Store
 
-__all__ = ["GitTarget", "Manifest", "PathsTarget", "Plan", "Restored", "Settings", "Snapshot", "SnapshotError",
+__all__ = ["GitTarget", "Manifest", "PathsTarget", "Plan", "PostgresTarget", "Restored", "Settings", "Snapshot", "SnapshotError",
            "SqliteTarget", "Store", "Unkeepable", "list_snapshots", "plan", "prune", "restore", "take"]

@@ -121,7 +121,7 @@ def plan(targets, settings: Settings | None = None) -> Plan | Unkeepable:
                 return facts
             size, count = facts["bytes"], 1
             kept.append(f"SQLite database {facts['path']}")
-        elif type(target).__name__ == "PostgresTarget":
+        elif isinstance(target, _postgres().PostgresTarget):
             facts = _postgres().survey(target, settings)
             if isinstance(facts, Unkeepable):
                 return facts
