@@ -146,3 +146,12 @@ def test_snapshot_ignores_the_lines_git_environment(repo, monkeypatch, tmp_path)
     sh(repo, "git reset -q --hard")
     restore(snap.id)
     assert git_state(repo) == before
+
+
+def test_a_huge_tracked_change_is_over_the_byte_limit(repo):
+    from guardsh.outcome.snapshot import Settings
+
+    (repo / "a.txt").write_bytes(b"x" * 50_000)
+    verdict = plan([GitTarget(str(repo))], Settings(max_bytes=10_000))
+    assert not verdict and "max_bytes" in verdict.reason
+    assert plan([GitTarget(str(repo))], Settings(max_bytes=100_000))

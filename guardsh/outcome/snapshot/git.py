@@ -123,11 +123,21 @@ def survey(target: GitTarget, settings) -> dict | Unkeepable:
     if isinstance(untracked, Unkeepable):
         return untracked
     files, size = len(untracked), sum(st.st_size for _, st in untracked)
+    if target.worktree:
+        # Changed tracked files are hashed into the object store: they count toward the limits too.
+        try:
+            modified = [n for n in git(repo.toplevel, "ls-files", "-m", "-z").split("\0") if n]
+        except GitFailed as e:
+            return Unkeepable(str(e))
+        for name in modified:
+            st = _lstat_or_none(os.path.join(repo.toplevel, name))
+            if st is not None:
+                files, size = files + 1, size + st.st_size
     if files > settings.max_files:
-        return Unkeepable(f"{files} untracked files to keep, over the limit of {settings.max_files} (max_files)")
+        return Unkeepable(f"{files} changed or untracked files to keep, over the limit of {settings.max_files} (max_files)")
     limit = min(settings.max_bytes, settings.total_bytes)
     if size > limit:
-        return Unkeepable(f"{size} bytes of untracked files to keep, over the limit of {limit} (max_bytes)")
+        return Unkeepable(f"{size} bytes of changed or untracked files to keep, over the limit of {limit} (max_bytes)")
     return {"repo": repo, "untracked": untracked, "bytes": size, "files": files}
 
 
@@ -242,7 +252,7 @@ def _keep(target: GitTarget, repo: Repo, facts: dict, prefix: str, deadline: Dea
     transaction = "start\n" + "".join(f"create {prefix}/{k} {v}\n" for k, v in refs.items()) + "commit\n"
     git(top, "update-ref", "--stdin", stdin=transaction.encode(), deadline=deadline)
     part["refs"] = {k: f"{prefix}/{k}" for k in refs}
-    part["files"] = len(untracked)
+    part["files"] = facts["files"]
     part["bytes"] = facts["bytes"]
     part["kept"] = f"git {top}: " + "; ".join(kept)
     return part
