@@ -195,9 +195,16 @@ def keep(target: PathsTarget, dest: str, store_dev: int, settings, deadline: Dea
         _verify_unchanged(root, entries, target.regenerable)
         roots.append({"path": root, "stored": stored_rel, "type": entries[0].kind})
     how = ", ".join(f"{n} by {'hard link' if k == 'link' else k}" for k, n in counts.items() if n)
+    present = [r["path"] for r in roots if r["type"] != "absent"]
+    absent = [r["path"] for r in roots if r["type"] == "absent"]
+    kept = []
+    if present:
+        kept.append(f"{found.files} file(s) and dir(s), {human_bytes(found.bytes)} under {_names(present)}"
+                    + (f" ({how})" if how else ""))
+    if absent:
+        kept.append(f"{_names(absent)} did not exist (a restore removes {'it' if len(absent) == 1 else 'them'})")
     return {"kind": "files", "mode": target.mode, "roots": roots, "files": found.files, "bytes": found.bytes,
-            "how": counts, "kept": f"{found.files} path(s), {human_bytes(found.bytes)}: "
-                                   f"{_names([r for r, _ in found.roots])}" + (f" ({how})" if how else "")}
+            "how": counts, "kept": "; ".join(kept)}
 
 
 def _materialise(src_root: str, entries, dst_root: str, link_allowed: bool, counts: dict,

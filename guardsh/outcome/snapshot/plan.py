@@ -104,7 +104,7 @@ def plan(targets, settings: Settings | None = None) -> Plan | Unkeepable:
                 return facts
             size, count = facts["bytes"], facts["files"]
             kept.append(f"git state of {facts['repo'].toplevel}" +
-                        (f" with {count} untracked file(s)" if count else ""))
+                        (f" with {count} changed or untracked file(s)" if count else ""))
         elif isinstance(target, PathsTarget):
             found = files_mod.scan(target)
             if isinstance(found, Unkeepable):
@@ -175,7 +175,7 @@ def take(planned: Plan, command: str, cwd: str, settings: Settings | None = None
         count = sum(p["files"] for p in parts)
         if count > settings.max_files or size > min(settings.max_bytes, settings.total_bytes):
             raise SnapshotError(f"the files grew past the limits while they were kept ({count} files, {size} bytes)")
-        manifest = Manifest(id=snapshot_id, time=time.time(), cwd=cwd, command=command,
+        manifest = Manifest(id=snapshot_id, time=time.time(), cwd=os.path.abspath(cwd), command=command,
                             kinds=sorted({p["kind"] for p in parts}), kept=[p["kept"] for p in parts],
                             bytes=size, files=count, parts=parts)
         final = store.commit(staging, manifest)
