@@ -167,3 +167,16 @@ def test_a_file_changing_while_git_keeps_untracked_files_fails(tmp_path, monkeyp
         take(plan([GitTarget(str(repo), untracked="untracked")]), "git clean -fd", str(repo))
     monkeypatch.setattr(git_mod, "git", real_git)
     assert_nothing_left(repo)
+
+
+def test_interrupted_snapshot_cleans_up_and_lets_the_interrupt_through(tree, tmp_path, monkeypatch):
+    repo = make_messy_repo(tmp_path / "repo")
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(files_mod, "_try_link", interrupted)
+    planned = plan([GitTarget(str(repo)), PathsTarget((str(tree),), "unlink")])
+    with pytest.raises(KeyboardInterrupt):
+        take(planned, "x", str(repo))
+    assert_nothing_left(repo)

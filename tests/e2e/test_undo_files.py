@@ -199,3 +199,14 @@ def test_a_file_with_a_name_outside_the_tree_is_copied_not_linked(work):
     (work / "run-elsewhere").write_text("edited through the other name\n")
     restore(snap.id)
     assert (src / "run").read_text() == "#!/bin/sh\n"
+
+
+def test_trailing_slash_on_a_symlink_keeps_the_directory_it_points_to(work):
+    src = make_tree(work)
+    os.symlink("src", work / "ln")
+    before = picture(src)
+    snap = take(plan([PathsTarget((str(work / "ln") + "/",), "unlink")]), "rm -rf ln/", str(work))
+    assert snap.manifest.parts[0]["roots"][0]["path"] == str(src)
+    sh(work, "rm -rf ln/ || true")  # GNU rm empties the directory through the link
+    restore(snap.id)
+    assert picture(src) == before

@@ -71,8 +71,16 @@ class Scan:
 
 
 def normalise_roots(paths) -> list[str]:
-    """Absolute paths, without duplicates and without any path inside another one."""
-    absolute = sorted({os.path.abspath(p) for p in paths})
+    """Absolute paths, without duplicates and without any path inside another one.
+    `link/` (a trailing slash on a symlink to a directory) names the directory:
+    `rm -rf link/` empties the directory and leaves the link."""
+    absolute = set()
+    for p in paths:
+        path = os.path.abspath(p)
+        if p.endswith(("/", "/.")) and os.path.islink(path):
+            path = os.path.realpath(path)
+        absolute.add(path)
+    absolute = sorted(absolute)
     roots: list[str] = []
     for path in absolute:
         if not any(path == r or path.startswith(r.rstrip("/") + "/") for r in roots):
