@@ -11,5 +11,6 @@ from .postgres import PostgresTarget
 from .sqlite import SqliteTarget
 from .store import Manifest, Settings, Store
 
-__all__ = ["GitTarget", "Manifest", "PathsTarget", "Plan", "PostgresTarget", "Restored", "Settings", "Snapshot", "SnapshotError",
-           "SqliteTarget", "Store", "Unkeepable", "list_snapshots", "plan", "prune", "restore", "take"]
+__all__ = ["GitTarget", "Manifest", "PathsTarget", "Plan", "PostgresTarget", "Restored", "Settings", "Snapshot",
+           "SnapshotError", "SqliteTarget", "Store", "Unkeepable", "list_snapshots", "plan", "prune", "restore",
+           "take"]

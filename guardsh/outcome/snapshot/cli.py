@@ -69,8 +69,9 @@ def main(argv: list[str], stdout=None, stderr=None, settings=None, store=None, a
         for line in m.kept:
             out.write(f"    kept: {line}\n")
         for r in m.restores:
+            kept_as = r.get("kept_current_as")
             out.write(f"    restored {time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(r['time']))}"
-                      f"{' (replaced state kept as ' + r['kept_current_as'] + ')' if r.get('kept_current_as') else ''}\n")
+                      f"{f' (what it replaced is kept as {kept_as})' if kept_as else ''}\n")
     return EXIT_OK
 
 

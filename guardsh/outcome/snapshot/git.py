@@ -134,7 +134,8 @@ def survey(target: GitTarget, settings) -> dict | Unkeepable:
             if st is not None:
                 files, size = files + 1, size + st.st_size
     if files > settings.max_files:
-        return Unkeepable(f"{files} changed or untracked files to keep, over the limit of {settings.max_files} (max_files)")
+        return Unkeepable(f"{files} changed or untracked files to keep, "
+                          f"over the limit of {settings.max_files} (max_files)")
     limit = min(settings.max_bytes, settings.total_bytes)
     if size > limit:
         return Unkeepable(f"{size} bytes of changed or untracked files to keep, over the limit of {limit} (max_bytes)")

@@ -17,7 +17,7 @@ from __future__ import annotations
 import errno
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from . import files as files_mod
 from . import git as git_mod
