@@ -24,6 +24,15 @@ def cache_dir() -> str:
     return _xdg("XDG_CACHE_HOME", ".cache")
 
 
+def data_dir() -> str:
+    """Where guardsh keeps what it must not lose: the snapshots `guardsh undo` restores."""
+    return _xdg("XDG_DATA_HOME", ".local/share")
+
+
+def undo_dir() -> str:
+    return os.path.join(data_dir(), "undo")
+
+
 def user_rules() -> str:
     return os.path.join(config_dir(), "rules.toml")
 

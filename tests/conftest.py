@@ -12,7 +12,7 @@ def isolated_home(tmp_path, monkeypatch):
     project = home / "project"
     project.mkdir(parents=True)
     for var, sub in (("XDG_CONFIG_HOME", ".config"), ("XDG_STATE_HOME", ".local/state"),
-                     ("XDG_CACHE_HOME", ".cache")):
+                     ("XDG_CACHE_HOME", ".cache"), ("XDG_DATA_HOME", ".local/share")):
         (home / sub).mkdir(parents=True, exist_ok=True)
         monkeypatch.setenv(var, str(home / sub))
     monkeypatch.setenv("HOME", str(home))

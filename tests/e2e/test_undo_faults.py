@@ -13,7 +13,7 @@ import pytest
 from guardsh.outcome.snapshot import GitTarget, PathsTarget, Settings, SnapshotError, Store, plan, take
 from guardsh.outcome.snapshot import files as files_mod
 from guardsh.outcome.snapshot.git import REFS_ROOT
-from undo_helpers import make_messy_repo, sh
+from helpers import make_messy_repo, sh
 
 
 @pytest.fixture(autouse=True)

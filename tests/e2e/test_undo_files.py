@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from guardsh.outcome.snapshot import PathsTarget, Settings, Store, plan, restore, take
-from undo_helpers import sh, tree_picture
+from helpers import sh, tree_picture
 
 
 @pytest.fixture(autouse=True)

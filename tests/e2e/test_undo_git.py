@@ -10,7 +10,7 @@ import pytest
 
 from guardsh.outcome.snapshot import GitTarget, Store, plan, restore, take
 from guardsh.outcome.snapshot.git import REFS_ROOT
-from undo_helpers import git_state, make_messy_repo, sh
+from helpers import git_state, make_messy_repo, sh
 
 
 @pytest.fixture(autouse=True)

@@ -16,7 +16,7 @@ import pytest
 from guardsh.outcome.snapshot import GitTarget, PathsTarget, Settings, Store, list_snapshots, plan, prune, take
 from guardsh.outcome.snapshot.cli import main
 from guardsh.outcome.snapshot.store import Manifest, prune_choice
-from undo_helpers import make_messy_repo, sh
+from helpers import make_messy_repo, sh
 
 
 @pytest.fixture(autouse=True)

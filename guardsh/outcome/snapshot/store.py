@@ -15,23 +15,13 @@ import shutil
 import time
 from dataclasses import asdict, dataclass, field, fields
 
+from ...paths import undo_dir
+
 MANIFEST = "manifest.json"
 STAGING_PREFIX = ".tmp-"
 TRASH_PREFIX = ".trash-"
 # A staging directory this old belongs to a guardsh that died mid-snapshot.
 STALE_STAGING_SECONDS = 3600
-
-
-def data_dir() -> str:
-    """guardsh's data directory by the XDG rules (paths.py has config, state and cache only).
-    TODO: move into guardsh/paths.py when this is wired in."""
-    value = os.environ.get("XDG_DATA_HOME")
-    base = value if value and os.path.isabs(value) else os.path.join(os.path.expanduser("~"), ".local/share")
-    return os.path.join(base, "guardsh")
-
-
-def undo_dir() -> str:
-    return os.path.join(data_dir(), "undo")
 
 
 @dataclass(frozen=True)

@@ -4,15 +4,13 @@
 from __future__ import annotations
 
 import os
-import sys
-from pathlib import Path
 
 import pytest
+from pg_server import PostgresServer, find_bin_dir
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from pg_server import PostgresServer, find_bin_dir  # noqa: E402
+from guardsh.outcome.snapshot import PostgresTarget, Settings, plan, restore, take
 
-from guardsh.outcome.snapshot import PostgresTarget, Settings, plan, restore, take  # noqa: E402
+pytestmark = pytest.mark.postgres
 
 BIN_DIR = find_bin_dir()
 if BIN_DIR is None:
