@@ -1,0 +1,142 @@
+"""Claude Code (the pinned npm release), with guardsh as its shell and with guardsh's hook,
+driven by the fake model: what really reaches guardsh, and what reaches the model back."""
+
+from __future__ import annotations
+
+import pytest
+
+from harness import World, claude_env, refuse_approve_retry, run_claude
+
+HARMLESS = "echo hello-from-agent; ls"
+
+
+def ran_harmless(result: str) -> bool:
+    """The command's own output, line for line (a refusal quotes the command, not its output)."""
+    lines = result.splitlines()
+    return "hello-from-agent" in lines and "data" in lines and "guardsh: refused" not in result
+
+
+def as_shell(world: World) -> dict:
+    """`guardsh setup claude-code --shell`, as the README says: settings.json's env names the
+    guardsh-bash link (here the recording launcher's)."""
+    env = claude_env(world)
+    world.guardsh("setup", "claude-code", "--shell", env=env)
+    assert "guardsh-bash" in (world.home / ".claude/settings.json").read_text()
+    return env
+
+
+def with_hook(world: World) -> dict:
+    env = claude_env(world)
+    world.guardsh("setup", "claude-code", env=env)
+    return env
+
+
+def shell_calls(world: World) -> list[list[str]]:
+    return [c["argv"] for c in world.calls() if c["argv0"] == "guardsh-bash"]
+
+
+# --- (a) guardsh as Claude Code's shell ------------------------------------------------
+
+
+def test_shell_harmless_command_runs_and_its_output_reaches_the_model(world, claude):
+    run = run_claude(world, claude, [{"command": HARMLESS}], env=as_shell(world))
+    assert not run.timed_out and run.returncode == 0, run.describe()
+    [result] = run.tool_results()
+    assert ran_harmless(result), run.describe()
+    assert any("hello-from-agent" in " ".join(argv) for argv in shell_calls(world)), "guardsh never saw the command"
+
+
+def test_shell_rm_rf_is_refused_then_approved_and_the_retry_runs_once(world, claude):
+    env = as_shell(world)
+    run, seen = refuse_approve_retry(world, lambda script, **kw: run_claude(world, claude, script, env=env, **kw),
+                                     "rm -rf data")
+    assert not run.timed_out and run.returncode == 0, run.describe()
+    assert seen["data_survived_refusal"], seen["refusal"]
+    assert "fs.rm-recursive" in seen["refusal"] and "Recursively deletes" in seen["refusal"], seen["refusal"]
+    assert seen["data_gone_after_retry"], seen["retry"]
+    third = run.tool_results()[2]
+    assert "guardsh approve" in third and world.data.exists(), "the approval was used twice:\n" + third
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "issue 8: guardsh refuses Claude Code's session snapshot script (`bash -c -l 'SNAPSHOT_FILE=... source "
+    "~/.bashrc ...'`) with shell.parse-error ('unexpected text at line 53, column 16': "
+    "`[[ \"${!#}\" == \"$(($# - 1))\" ]] && set -- \"${@:1:$# - 1}\"`), so no snapshot is written and every "
+    "command runs without the user's rc, and an approval request is filed every session"))
+def test_shell_session_start_up_is_allowed_and_the_snapshot_is_written(world, claude):
+    run = run_claude(world, claude, [{"command": HARMLESS}], env=as_shell(world))
+    assert not run.timed_out, run.describe()
+    assert any(argv[:2] == ["-c", "-l"] and "SNAPSHOT_FILE=" in argv[2] for argv in shell_calls(world))
+    assert world.refusals() == []
+    assert list((world.home / ".claude/shell-snapshots").glob("snapshot-bash-*.sh"))
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "issue 8: the snapshot is refused (shell.parse-error), so grep/find are not even the snapshot's; once it "
+    "passes, its grep/find/rg functions run `(exec -a ugrep|bfs|rg .../claude-code/bin/claude.exe ...)`, which "
+    "guardsh reads as a 400 MB script: shell.unknown-script ('cannot read the script')"))
+def test_shell_grep_and_find_from_the_snapshot_run(world, claude):
+    run = run_claude(world, claude, [{"command": "grep -rn 2 data"}, {"command": "find . -name rows.csv"}],
+                     env=as_shell(world))
+    assert list((world.home / ".claude/shell-snapshots").glob("snapshot-bash-*.sh")), "no snapshot was written"
+    grep, find = run.tool_results()
+    assert "data/rows.csv:1:1,2,3" in grep.splitlines(), run.describe()
+    assert "./data/rows.csv" in find.splitlines(), run.describe()
+    assert world.refusals() == []
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "issue 8: the refusal's `command:` line shows Claude Code's wrapper (`\\builtin shopt -u extglob ... && "
+    "eval 'rm -rf data' < /dev/null && pwd -P >| /tmp/claude-XXXX-cwd`), cut at 300 characters, not the "
+    "agent's command"))
+def test_shell_refusal_shows_the_agents_command_itself(world, claude):
+    run = run_claude(world, claude, [{"command": "rm -rf data"}], env=as_shell(world))
+    [refusal] = run.tool_results()
+    assert "guardsh approve" in refusal, refusal
+    assert "  command: rm -rf data\n" in refusal, refusal
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "found with issue 8's tests: Claude Code's per-command wrapper ends `pwd -P >| $TMPDIR/claude-XXXX-cwd`; "
+    "with TMPDIR under $HOME (here ~/tmp) or macOS's /var/folders/../T, guardsh refuses EVERY command: "
+    "[confirm] fs.truncate-file 'Empties an existing file: its contents are gone.', matched "
+    "`true > $TMPDIR/claude-XXXX-cwd` (three times); under /tmp it is allowed"))
+def test_shell_with_tmpdir_set_harmless_command_runs(world, claude):
+    env = as_shell(world)
+    tmpdir = world.home / "tmp"
+    tmpdir.mkdir()
+    env["TMPDIR"] = str(tmpdir)
+    run = run_claude(world, claude, [{"command": HARMLESS}], env=env)
+    [result] = run.tool_results()
+    assert ran_harmless(result), result
+
+
+# --- (b) guardsh's hook in Claude Code ----------------------------------------------------
+
+
+def hook_payloads(world: World) -> list[str]:
+    return [c["stdin"] for c in world.calls() if c["argv"][:2] == ["hook", "claude-code"]]
+
+
+def test_hook_harmless_command_runs_and_its_output_reaches_the_model(world, claude):
+    run = run_claude(world, claude, [{"command": HARMLESS}], env=with_hook(world))
+    assert not run.timed_out and run.returncode == 0, run.describe()
+    [result] = run.tool_results()
+    assert ran_harmless(result), run.describe()
+    [payload] = hook_payloads(world)
+    assert '"tool_name":"Bash"' in payload and "hello-from-agent" in payload
+
+
+def test_hook_rm_rf_is_refused_then_approved_and_the_retry_runs_once(world, claude):
+    env = with_hook(world)
+    run, seen = refuse_approve_retry(world, lambda script, **kw: run_claude(world, claude, script, env=env, **kw),
+                                     "rm -rf data")
+    assert not run.timed_out and run.returncode == 0, run.describe()
+    assert seen["data_survived_refusal"], seen["refusal"]
+    assert seen["refusal"].startswith("PreToolUse:Bash hook error: guardsh: refused"), seen["refusal"]
+    assert "fs.rm-recursive" in seen["refusal"], seen["refusal"]
+    assert "command: rm -rf data" in seen["approve_screen"] or "rm -rf data" in seen["approve_screen"]
+    assert seen["data_gone_after_retry"], seen["retry"]
+    third = run.tool_results()[2]
+    assert "guardsh approve" in third and world.data.exists(), "the approval was used twice:\n" + third
+    assert len(hook_payloads(world)) == 3

@@ -1,0 +1,154 @@
+"""Codex CLI (the pinned npm release), with guardsh's hook and with guardsh as its shell,
+driven by the fake model.
+
+Codex refuses `rm -rf`/`rm -f` itself ("rm -f style commands are not permitted"), so the
+destructive command here is `rm -r data`, which Codex runs. Codex takes its shell from the
+password database (getpwuid), not from a setting or $SHELL, and only when the shell's file
+name is `bash` (or zsh/sh/...): the tests bind-mount an /etc/passwd naming the shell they
+want over the real one, in a mount namespace of the agent's own."""
+
+from __future__ import annotations
+
+import pytest
+
+from harness import World, codex_env, codex_hooks, refuse_approve_retry, run_codex, trust_codex_hooks
+
+HARMLESS = "echo hello-from-agent; ls"
+DESTRUCTIVE = "rm -r data"
+
+
+def ran_harmless(result: str) -> bool:
+    lines = result.splitlines()
+    return "hello-from-agent" in lines and "data" in lines and "guardsh: refused" not in result
+
+
+def setup_hook(world: World) -> None:
+    world.guardsh("setup", "codex", env=codex_env(world))
+
+
+def hook_payloads(world: World) -> list[str]:
+    return [c["stdin"] for c in world.calls() if c["argv"][:2] == ["hook", "codex"]]
+
+
+def bash_link(world: World):
+    """A link named `bash` to guardsh: the only name Codex accepts for a bash login shell."""
+    link = world.root / "shell" / "bash"
+    link.parent.mkdir()
+    link.symlink_to(world.launcher)
+    return link
+
+
+def shell_calls(world: World) -> list[list[str]]:
+    return [c["argv"] for c in world.calls() if c["argv0"] in ("bash", "guardsh-bash")]
+
+
+# --- (c) guardsh's hook in Codex -----------------------------------------------------------
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "issue 8: after `guardsh setup codex` Codex lists the hook as untrusted (hooks/list: trustStatus "
+    "'untrusted') and skips it without a word in `codex exec`: guardsh is never asked and `rm -r data` runs"))
+def test_hook_after_setup_alone_refuses_rm(world, codex):
+    setup_hook(world)
+    run = run_codex(world, codex, [{"command": DESTRUCTIVE}])
+    assert not run.timed_out, run.describe()
+    assert hook_payloads(world), "Codex never ran guardsh's hook"
+    assert world.data.exists()
+
+
+def test_hook_is_untrusted_after_setup_and_trusted_by_codexs_own_review_path(world, codex):
+    """What `guardsh setup codex` leaves today, and the mechanism that trusts it (the one
+    Codex's /hooks review screen uses): this is the fact the fix must act on."""
+    setup_hook(world)
+    [hook] = codex_hooks(world, codex)
+    assert hook["command"].endswith("guardsh hook codex") and hook["trustStatus"] == "untrusted", hook
+    [hook] = trust_codex_hooks(world, codex)
+    assert hook["trustStatus"] == "trusted", hook
+    config = (world.home / ".codex/config.toml").read_text()
+    assert f'[hooks.state."{hook["key"]}"]\ntrusted_hash = "{hook["currentHash"]}"' in config, config
+
+
+def test_trusted_hook_harmless_command_runs_and_its_output_reaches_the_model(world, codex):
+    setup_hook(world)
+    trust_codex_hooks(world, codex)
+    run = run_codex(world, codex, [{"command": HARMLESS}])
+    assert not run.timed_out and run.returncode == 0, run.describe()
+    [result] = run.tool_results()
+    assert ran_harmless(result), run.describe()
+    [payload] = hook_payloads(world)
+    assert '"tool_name":"Bash"' in payload and "hello-from-agent" in payload, payload
+
+
+def test_trusted_hook_rm_is_refused_then_approved_and_the_retry_runs_once(world, codex):
+    setup_hook(world)
+    trust_codex_hooks(world, codex)
+    run, seen = refuse_approve_retry(world, lambda script, **kw: run_codex(world, codex, script, **kw), DESTRUCTIVE)
+    assert not run.timed_out and run.returncode == 0, run.describe()
+    assert seen["data_survived_refusal"], seen["refusal"]
+    assert seen["refusal"].startswith("Command blocked by PreToolUse hook: guardsh: refused"), seen["refusal"]
+    assert "fs.rm-recursive" in seen["refusal"], seen["refusal"]
+    assert seen["data_gone_after_retry"], seen["retry"]
+    third = run.tool_results()[2]
+    assert "guardsh approve" in third and world.data.exists(), "the approval was used twice:\n" + third
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "issue 8: Codex's exec tool is two tools; text sent with write_stdin into a program exec_command left "
+    "running (python3 -i) reaches neither guardsh's hook (Codex sends no PreToolUse for write_stdin) nor the "
+    "shell: shutil.rmtree('data') deletes the data"))
+def test_trusted_hook_python_repl_cannot_delete_the_data(world, codex):
+    setup_hook(world)
+    trust_codex_hooks(world, codex)
+    run = run_codex(world, codex, [
+        {"call": "exec_command", "args": {"cmd": "python3 -i -q", "tty": True, "yield_time_ms": 1500}},
+        {"call": "write_stdin", "args": {"session_id": "$SESSION", "yield_time_ms": 1500,
+                                          "chars": "import shutil; shutil.rmtree('data'); print('removed')\n"}},
+        {"call": "write_stdin", "args": {"session_id": "$SESSION", "chars": "exit()\n", "yield_time_ms": 1000}},
+    ])
+    assert not run.timed_out, run.describe()
+    assert "session ID" in run.tool_results()[0], run.describe()  # the REPL really was left running
+    assert world.data.exists(), run.describe()
+
+
+# --- (d) guardsh as Codex's shell -----------------------------------------------------------
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "issue 8: the README says to make guardsh-bash the login shell; Codex ignores a login shell not named "
+    "`bash` and runs `/usr/bin/bash -lc 'rm -r data'` itself: guardsh is never run and the data is deleted"))
+def test_shell_readme_login_shell_guardsh_bash_refuses_rm(world, codex):
+    run = run_codex(world, codex, [{"command": DESTRUCTIVE}], login_shell=world.bin / "guardsh-bash")
+    assert not run.timed_out, run.describe()
+    assert shell_calls(world), "Codex never ran guardsh"
+    assert world.data.exists()
+
+
+def test_shell_bash_link_harmless_command_runs_and_its_output_reaches_the_model(world, codex):
+    run = run_codex(world, codex, [{"command": HARMLESS}], login_shell=bash_link(world))
+    assert not run.timed_out and run.returncode == 0, run.describe()
+    [result] = run.tool_results()
+    assert ran_harmless(result), run.describe()
+    assert any(HARMLESS in argv for argv in shell_calls(world)), "guardsh never saw the command"
+
+
+def test_shell_bash_link_rm_is_refused_then_approved_and_the_retry_runs_once(world, codex):
+    link = bash_link(world)
+    run, seen = refuse_approve_retry(
+        world, lambda script, **kw: run_codex(world, codex, script, login_shell=link, **kw), DESTRUCTIVE)
+    assert not run.timed_out and run.returncode == 0, run.describe()
+    assert seen["data_survived_refusal"], seen["refusal"]
+    assert "Process exited with code 126" in seen["refusal"] and "fs.rm-recursive" in seen["refusal"], seen["refusal"]
+    assert seen["data_gone_after_retry"], seen["retry"]
+    third = run.tool_results()[2]
+    assert "guardsh approve" in third and world.data.exists(), "the approval was used twice:\n" + third
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "issue 8: guardsh refuses Codex's shell snapshot script (`bash -lc 'if [ -z \"${BASH_ENV-}\" ] ... . "
+    "\"$HOME/.bashrc\" ...'`) with shell.dynamic-command (`\"$@\"` inside its __codex_snapshot_command "
+    "function), so Codex drops its snapshot"))
+def test_shell_bash_link_snapshot_is_allowed(world, codex):
+    run = run_codex(world, codex, [{"command": HARMLESS}], login_shell=bash_link(world))
+    assert not run.timed_out, run.describe()
+    assert any(argv[:1] == ["-lc"] and "Snapshot file" in argv[1] for argv in shell_calls(world))
+    assert world.refusals() == []
