@@ -1,0 +1,1 @@
+set -e; . "$HOME/.codex/shell_snapshots/$UUID.tmp-$N"
