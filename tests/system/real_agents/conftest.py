@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-import harness
+from . import harness
 
 HERE = Path(__file__).resolve().parent
 
@@ -46,3 +46,8 @@ def codex(namespaces) -> Path:
 @pytest.fixture
 def world(tmp_path) -> harness.World:
     return harness.World(tmp_path / "world")
+
+
+@pytest.fixture(scope="session")
+def gemini(namespaces) -> Path:
+    return harness.install_agent("gemini")

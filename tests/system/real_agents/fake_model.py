@@ -18,12 +18,14 @@ the same answer):
   {"text": "..."}                answer with text and end the turn
 Past the end of the script the model ends the turn with "done".
 
-Two wire formats:
+Three wire formats:
   - Anthropic Messages API (`POST /v1/messages`, SSE when "stream": true), for
     Claude Code. Requests without the shell tool (title, topic, quota probes)
     get a short text answer and do not advance the script.
   - OpenAI Responses API (`POST /v1/responses`, SSE), for Codex. The shell
     tool's name and argument shape are read from the request's tool list.
+  - Gemini API (`POST /v1beta/models/M:streamGenerateContent?alt=sse` and
+    `:generateContent`), for Gemini CLI; its shell tool is run_shell_command.
 """
 
 from __future__ import annotations
@@ -178,6 +180,33 @@ def responses_stream(output: list[dict], model: str) -> bytes:
     return _sse(events)
 
 
+# --- Gemini API (Gemini CLI) -------------------------------------------------------
+
+
+def _gemini_tools(body: dict) -> list[str]:
+    return [f.get("name") for t in body.get("tools") or [] for f in t.get("functionDeclarations") or []]
+
+
+def gemini_answer(body: dict, script: list[dict], tool: str) -> dict:
+    """One GenerateContentResponse. Side requests (the model router's classifier, ...)
+    have no shell tool: they get an empty JSON object as text."""
+    if tool not in _gemini_tools(body):
+        parts = [{"text": "{}"}]
+    else:
+        n = sum(1 for c in body.get("contents") or [] for p in c.get("parts") or [] if "functionResponse" in p)
+        step = _turn(script, n)
+        if "command" in step:
+            parts = [{"functionCall": {"name": tool, "args": {"command": step["command"],
+                                                              "description": "run a command"}}}]
+        elif "call" in step:
+            parts = [{"functionCall": {"name": step["call"], "args": step["args"]}}]
+        else:
+            parts = [{"text": step["text"]}]
+    return {"candidates": [{"content": {"role": "model", "parts": parts}, "finishReason": "STOP", "index": 0}],
+            "usageMetadata": {"promptTokenCount": 10, "candidatesTokenCount": 5, "totalTokenCount": 15},
+            "modelVersion": "fake"}
+
+
 # --- the server --------------------------------------------------------------
 
 
@@ -228,6 +257,13 @@ def make_handler(recorder: Recorder, script: list[dict], claude_tool: str):
                     "id": "msg_fake", "type": "message", "role": "assistant", "model": model, "content": content,
                     "stop_reason": stop, "stop_sequence": None,
                     "usage": {"input_tokens": 10, "output_tokens": 5}}).encode())
+            if path.endswith(":streamGenerateContent"):
+                answer = gemini_answer(body, script, "run_shell_command")
+                return self._reply(200, f"data: {json.dumps(answer)}\r\n\r\n".encode(), "text/event-stream")
+            if path.endswith(":generateContent"):
+                return self._reply(200, json.dumps(gemini_answer(body, script, "run_shell_command")).encode())
+            if path.endswith(":countTokens"):
+                return self._reply(200, b'{"totalTokens": 10}')
             if path.endswith("/responses"):
                 return self._reply(200, responses_stream(responses_answer(body, script), model), "text/event-stream")
             self._reply(404, b'{"error": "not found"}')

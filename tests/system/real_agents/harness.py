@@ -18,9 +18,10 @@ import pytest
 
 HERE = Path(__file__).resolve().parent
 SHAPES = HERE / "shapes"
-PINNED = {"claude-code": ("@anthropic-ai/claude-code", "2.1.332"), "codex": ("@openai/codex", "0.171.0")}
+PINNED = {"claude-code": ("@anthropic-ai/claude-code", "2.1.332"), "codex": ("@openai/codex", "0.171.0"),
+          "gemini": ("@google/gemini-cli", "0.61.0")}
 CACHE = Path(os.environ.get("GUARDSH_REAL_AGENTS_CACHE") or Path.home() / ".cache" / "guardsh-real-agents")
-BIN = {"claude-code": "claude", "codex": "codex"}
+BIN = {"claude-code": "claude", "codex": "codex", "gemini": "gemini"}
 GUARDSH = shutil.which("guardsh", path=str(Path(sys.executable).parent)) or shutil.which("guardsh")
 BASE_URL = "http://127.0.0.1:18080"
 AGENT_TIMEOUT = 90  # seconds for one agent run; the model answers at once, so a run takes a few
@@ -154,6 +155,11 @@ def tool_results(requests: list[dict]) -> list[str]:
         for item in body.get("input") or []:
             if isinstance(item, dict) and item.get("type") == "function_call_output":
                 texts.append(_text(item.get("output")))
+        for content in body.get("contents") or []:  # Gemini
+            for part in content.get("parts") or [] if isinstance(content, dict) else []:
+                if isinstance(part, dict) and "functionResponse" in part:
+                    response = part["functionResponse"].get("response") or {}
+                    texts.append(_text(response.get("output") or response.get("error") or response))
         if len(texts) > len(out):
             out = texts
     return out
@@ -249,6 +255,8 @@ def agent_env(home: Path, **extra) -> dict:
         "DISABLE_BUG_COMMAND": "1", "CLAUDE_CODE_DISABLE_FEEDBACK_SURVEY": "1",
         # Codex
         "CODEX_DISABLE_UPDATE_CHECK": "1", "NO_UPDATE_NOTIFIER": "1",
+        # Gemini CLI
+        "GEMINI_CLI_NO_RELAUNCH": "1",
     }
     env.update(extra)
     return env
@@ -438,6 +446,25 @@ def trust_codex_hooks(world: World, codex: Path) -> list[dict]:
     codex_app_server(codex, codex_env(world), world.project, [("config/batchWrite", {"edits": [
         {"keyPath": "hooks.state", "mergeStrategy": "upsert", "value": state}]})])
     return codex_hooks(world, codex)
+
+
+def gemini_env(world: World, **extra) -> dict:
+    """Gemini CLI with an API key, its API at the fake model (GOOGLE_GEMINI_BASE_URL, read by
+    @google/genai), the project trusted (headless runs refuse an untrusted folder), no
+    statistics, no update check."""
+    settings = world.home / ".gemini" / "settings.json"
+    if not settings.exists():
+        settings.parent.mkdir(parents=True, exist_ok=True)
+        settings.write_text(json.dumps({"security": {"auth": {"selectedType": "gemini-api-key"}},
+                                        "privacy": {"usageStatisticsEnabled": False},
+                                        "general": {"disableAutoUpdate": True}}, indent=2))
+    return agent_env(world.home, GEMINI_API_KEY="fake-key", GOOGLE_GEMINI_BASE_URL=BASE_URL,
+                     GEMINI_CLI_TRUST_WORKSPACE="true", **extra)
+
+
+def run_gemini(world: World, gemini: Path, script: list[dict], **kw) -> Run:
+    # --yolo: Gemini CLI's own confirmation cannot be answered headless; the hook is what is tested.
+    return run_agent([gemini, "-p", PROMPT, "--yolo"], gemini_env(world), world.project, script, world.work, **kw)
 
 
 # --- the refusal, the human's approval, the agent's retry -------------------------------

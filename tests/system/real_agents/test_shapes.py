@@ -13,7 +13,7 @@ import os
 import re
 from pathlib import Path
 
-from harness import (CACHE, PINNED, SHAPES, World, claude_env, codex_env, codex_hooks, make_recording_bash,
+from .harness import (CACHE, PINNED, SHAPES, World, claude_env, codex_env, codex_hooks, make_recording_bash,
                      recorded, run_agent, run_claude, run_codex, trust_codex_hooks)
 
 UPDATE = os.environ.get("GUARDSH_UPDATE_SHAPES") == "1"

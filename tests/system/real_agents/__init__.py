@@ -1,0 +1,1 @@
+"""The real agents in the test suite (issue 8): see README.md."""
