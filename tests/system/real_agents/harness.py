@@ -56,10 +56,26 @@ def install_agent(agent: str) -> Path:
                             f"{package}@{version}"], capture_output=True, text=True, timeout=900)
         assert r.returncode == 0, f"npm install {package}@{version} failed:\n{r.stderr[-2000:]}"
         assert (staging / "node_modules" / ".bin" / BIN[agent]).exists(), r.stdout + r.stderr
+        if version not in _version(staging, agent) and agent == "claude-code":
+            # Newer npm may skip the package's postinstall (allowScripts), which puts the native
+            # binary in place of the bin/claude.exe stub; run it as npm would have.
+            subprocess.run(["node", "install.cjs"], cwd=staging / "node_modules" / package, timeout=300,
+                           capture_output=True)
+        assert version in _version(staging, agent), f"{package}@{version} does not run after npm install"
         staging.rename(home)  # whole or not at all: a half-finished install is never reused
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return launcher
+
+
+def _version(prefix: Path, agent: str) -> str:
+    """What `AGENT --version` prints (in a namespace without network: it must not need one)."""
+    try:
+        r = subprocess.run(["unshare", "-n", str(prefix / "node_modules" / ".bin" / BIN[agent]), "--version"],
+                           capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        return ""
+    return r.stdout + r.stderr
 
 
 def netns_problem() -> str | None:

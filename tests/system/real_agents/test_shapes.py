@@ -13,8 +13,8 @@ import os
 import re
 from pathlib import Path
 
-from .harness import (CACHE, PINNED, SHAPES, World, claude_env, codex_env, codex_hooks, make_recording_bash,
-                     recorded, run_agent, run_claude, run_codex, trust_codex_hooks)
+from .harness import (CACHE, PINNED, SHAPES, World, claude_env, codex_env, codex_hooks, gemini_env,
+                       make_recording_bash, recorded, run_agent, run_claude, run_codex, trust_codex_hooks)
 
 UPDATE = os.environ.get("GUARDSH_UPDATE_SHAPES") == "1"
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -27,12 +27,15 @@ def normalize(text: str, world: World) -> str:
         text = text.replace(str(path), name)
     text = re.sub(r"CLAUDE_CODE_END_[a-z0-9]+", "CLAUDE_CODE_END_$RANDOM", text)  # a heredoc's delimiter
     text = UUID.sub("$UUID", text)
+    text = re.sub(r"session-\d{4}-\d\d-\d\dT\d\d-\d\d-[0-9a-f]{8}", "session-$DATETIME-$ID", text)  # Gemini's
     text = re.sub(r"snapshot-bash-\d+-[a-z0-9]+", "snapshot-bash-$ID", text)
     text = re.sub(r"claude-[0-9a-f]{4}-cwd", "claude-$XXXX-cwd", text)
     text = re.sub(r"(\$UUID\.(?:tmp-)?)\d+", r"\1$N", text)
     text = re.sub(r"\b1[0-9]{9}(\.[0-9]+)?\b", "$TIME", text)  # epoch seconds in a payload
     text = re.sub(r"\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d", "$DATETIME", text)  # Codex's transcript file name
     text = re.sub(r"/\d{4}/\d\d/\d\d/", "/$YEAR/$MONTH/$DAY/", text)
+    text = re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", "$DATETIME", text)  # Gemini's timestamp
+    text = re.sub(r"gemini-shell-[A-Za-z0-9]{6}", "gemini-shell-$RANDOM", text)
     return text
 
 
@@ -163,4 +166,28 @@ def test_codex_shapes(world, codex):
     shapes.keep("shell-tools.json", as_json({name: tools[name].get("parameters") for name in
                                              ("exec_command", "write_stdin")}), compare=True)
     shapes.keep("tool-names.json", as_json(sorted(str(name) for name in tools)), compare=False)
+    shapes.check()
+
+
+def test_gemini_cli_shapes(world, gemini):
+    """Gemini CLI has no shell setting: it runs `bash` from PATH, where the recording bash is put."""
+    bash_log, bash_files = world.root / "bash-calls.jsonl", world.root / "bash-files"
+    bash = make_recording_bash(world.root / "shell", bash_log, bash_files)
+    env = gemini_env(world)
+    env["PATH"] = f"{bash.parent}:{env['PATH']}"
+    world.guardsh("setup", "gemini", env=env)
+    run = run_agent([gemini, "-p", "Run the command.", "--yolo"], env, world.project,
+                    [{"command": "echo hello-from-agent; ls"}], world.work)
+    assert not run.timed_out and run.returncode == 0, run.describe()
+    shapes = Shapes("gemini")
+    calls = recorded(bash_log)
+    shapes.keep("shell-calls.json", as_json(calls_as_shapes(calls, world)), compare=False)
+    assert any("echo hello-from-agent; ls" in " ".join(c["argv"]) for c in calls), "Gemini CLI ran no bash from PATH"
+    hooks = payloads(world.calls(), world)
+    assert [p["tool_input"]["command"] for p in hooks] == ["echo hello-from-agent; ls"], hooks
+    shapes.keep("hook-payloads.json", as_json(hooks), compare=True)
+    tools = [f for t in run.requests[-1]["body"]["tools"] for f in t.get("functionDeclarations") or []]
+    [shell_tool] = [f for f in tools if f["name"] == "run_shell_command"]
+    shapes.keep("shell-tool.json", as_json(shell_tool), compare=True)
+    shapes.keep("tool-names.json", as_json(sorted(f["name"] for f in tools)), compare=False)
     shapes.check()
