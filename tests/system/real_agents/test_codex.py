@@ -4,8 +4,9 @@ driven by the fake model.
 Codex refuses `rm -rf`/`rm -f` itself ("rm -f style commands are not permitted"), so the
 destructive command here is `rm -r data`, which Codex runs. Codex takes its shell from the
 password database (getpwuid), not from a setting or $SHELL, and only when the shell's file
-name is `bash` (or zsh/sh/...): the tests bind-mount an /etc/passwd naming the shell they
-want over the real one, in a mount namespace of the agent's own."""
+name is one it knows: links named `bash`, `zsh` and `sh` were taken; `guardsh-bash` and
+`mybash` were not (it ran /usr/bin/bash instead). The tests bind-mount an /etc/passwd naming
+the shell they want over the real one, in a mount namespace of the agent's own."""
 
 from __future__ import annotations
 
