@@ -4,7 +4,7 @@
 # namespace, and node + npm to install and run the pinned Claude Code and Codex releases.
 # .ci/run calls this before the test command; it installs only what is missing.
 # The pinned releases themselves are installed by the tests, once, into
-# ${GUARDSH_REAL_AGENTS_CACHE:-~/.cache/guardsh-real-agents} (about 850 MB); keep that
+# ${GUARDSH_REAL_AGENTS_CACHE:-~/.cache/guardsh-real-agents} (about 910 MB for the three); keep that
 # directory in the CI cache to skip the download.
 set -euo pipefail
 

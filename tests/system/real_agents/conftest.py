@@ -8,20 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from . import harness
+import harness
 
 HERE = Path(__file__).resolve().parent
 
 
-def pytest_configure(config):
-    config.addinivalue_line(
-        "markers", "real_agents: runs the real Claude Code / Codex CLIs (pinned npm releases, cached in "
-        "~/.cache/guardsh-real-agents) against a fake model in a loopback-only network namespace; needs root")
-
-
 def pytest_collection_modifyitems(config, items):
+    # Every test here runs a real agent: the marker registered in pyproject.toml.
     for item in items:
-        if HERE in Path(str(item.fspath)).parents:
+        if HERE in Path(str(item.path)).parents:
             item.add_marker(pytest.mark.real_agents)
 
 

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers import GUARDSH, guardsh_env
 
 HERE = Path(__file__).resolve().parent
 SHAPES = HERE / "shapes"
@@ -22,7 +23,6 @@ PINNED = {"claude-code": ("@anthropic-ai/claude-code", "2.1.332"), "codex": ("@o
           "gemini": ("@google/gemini-cli", "0.61.0")}
 CACHE = Path(os.environ.get("GUARDSH_REAL_AGENTS_CACHE") or Path.home() / ".cache" / "guardsh-real-agents")
 BIN = {"claude-code": "claude", "codex": "codex", "gemini": "gemini"}
-GUARDSH = shutil.which("guardsh", path=str(Path(sys.executable).parent)) or shutil.which("guardsh")
 BASE_URL = "http://127.0.0.1:18080"
 AGENT_TIMEOUT = 90  # seconds for one agent run; the model answers at once, so a run takes a few
 
@@ -120,7 +120,7 @@ with open(LOG, "a") as fh:
     fh.write(json.dumps(entry) + "\\n")
 if {real!r}:
     os.execv({real!r}, [sys.argv[0]] + args)
-from guardsh.cli import main
+from guardsh.frontends.cli import main
 sys.exit(main())
 '''
 
@@ -302,14 +302,13 @@ def approve(home: Path, rid: str) -> str:
     """`guardsh approve ID` as the human: on a pseudo-terminal, typing the phrase asked for."""
     import pexpect
 
-    from guardsh import approvals
+    from guardsh.outcome.ancestry import inside_guardsh
 
-    where = approvals.inside_guardsh({})
+    where = inside_guardsh({})
     if where:
         pytest.skip(f"the tests run inside guardsh, where `guardsh approve` is refused: {where}")
-    env = {k: v for k, v in os.environ.items() if k != "GUARDSH_ACTIVE"}
-    env.update(HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"), XDG_STATE_HOME=str(home / ".local/state"),
-               XDG_CACHE_HOME=str(home / ".cache"))
+    env = guardsh_env(home)
+    env.pop("GUARDSH_ACTIVE", None)
     child = pexpect.spawn(GUARDSH, ["approve", rid], cwd=str(home), env=env, timeout=20, encoding="utf-8")
     child.expect(r'Type "(.+)" to approve it')
     shown = child.before

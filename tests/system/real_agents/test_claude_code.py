@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from .harness import World, claude_env, refuse_approve_retry, run_claude
+from harness import World, claude_env, refuse_approve_retry, run_claude
 
 HARMLESS = "echo hello-from-agent; ls"
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from .harness import World, codex_env, codex_hooks, refuse_approve_retry, run_codex, trust_codex_hooks
+from harness import World, codex_env, codex_hooks, refuse_approve_retry, run_codex, trust_codex_hooks
 
 HARMLESS = "echo hello-from-agent; ls"
 DESTRUCTIVE = "rm -r data"

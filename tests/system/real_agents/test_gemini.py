@@ -7,7 +7,7 @@ tested."""
 
 from __future__ import annotations
 
-from .harness import World, gemini_env, refuse_approve_retry, run_gemini
+from harness import World, gemini_env, refuse_approve_retry, run_gemini
 
 HARMLESS = "echo hello-from-agent; ls"
 

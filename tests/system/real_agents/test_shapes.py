@@ -13,8 +13,8 @@ import os
 import re
 from pathlib import Path
 
-from .harness import (CACHE, PINNED, SHAPES, World, claude_env, codex_env, codex_hooks, gemini_env,
-                       make_recording_bash, recorded, run_agent, run_claude, run_codex, trust_codex_hooks)
+from harness import (CACHE, PINNED, SHAPES, World, claude_env, codex_env, codex_hooks, gemini_env,
+                     make_recording_bash, recorded, run_agent, run_claude, run_codex, trust_codex_hooks)
 
 UPDATE = os.environ.get("GUARDSH_UPDATE_SHAPES") == "1"
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")

@@ -1,1 +1,0 @@
-"""The real agents in the test suite (issue 8): see README.md."""
