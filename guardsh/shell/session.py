@@ -6,7 +6,6 @@ output is knowable; and the reading of scripts and files the line names."""
 from __future__ import annotations
 
 import os
-import stat
 import sys
 import time
 
@@ -14,18 +13,18 @@ from ..analyzers import filesystem, secrets
 from ..argv import read_args
 from ..model import DYN, Command, Effect, ProgramSpec, Stdin
 from . import treesitter
-from .wrappers import SHELLS, embedded_shell_lines, unwrap
+from .evaluate import Evaluator
+from .files import FileReader
+from .wrappers import embedded_shell_lines, unwrap
 
 MAX_DEPTH = 8  # nested bash -c / eval / scripts before giving up (fail closed)
-MAX_FILE = 1 << 20  # bytes of a script or payload file that are read
-STDIN_PATHS = {"/dev/stdin", "/dev/fd/0", "/proc/self/fd/0", "-"}
 
 
 class BudgetExceeded(Exception):
     pass
 
 
-class ShellSession:
+class ShellSession(Evaluator, FileReader):
     """The state of reading one line, as the shell would run it: its variables,
     functions, aliases and working directory, what it has written, and the
     commands found so far. The walkers (treesitter.py, bashlex.py), the
@@ -214,145 +213,6 @@ class ShellSession:
         if shifted.content_arg:
             shifted.content_arg += 1  # content positions count from after the subcommand
         return shifted
-
-    def stdin_text(self, stdin: Stdin | None) -> str | None:
-        """What flows into a command's stdin, when it can be known."""
-        if stdin is None:
-            return ""
-        if stdin.kind == "text":
-            return stdin.text
-        if stdin.kind == "file":
-            return self.read_file(stdin.path.text) if stdin.path and not stdin.path.dynamic else None
-        return self.output_of(stdin.source) if stdin.source is not None else None
-
-    def output_of(self, cmd: Command) -> str | None:
-        """What a command prints, for the few that are pure functions of
-        their arguments and input (echo, printf, cat, base64 -d, xxd -r)."""
-        args = [w.text for w in cmd.args]
-        if any(DYN in a for a in args):
-            return None
-        name = cmd.name
-        if name == "echo":
-            newline, escapes = "\n", False
-            while args and len(args[0]) > 1 and args[0][0] == "-" and not args[0][1:].strip("neE"):
-                newline = "" if "n" in args[0] else newline
-                escapes = "e" in args[0] or escapes
-                args = args[1:]
-            text = " ".join(args)
-            return (_ansi_escapes(text) if escapes else text) + newline
-        if name == "printf" and args:
-            return _printf(args[0], args[1:])
-        if name == "cat":
-            files = [a for a in args if not a.startswith("-") or a == "-"]
-            if not files:
-                return self.stdin_text(cmd.stdin)
-            parts = [self.stdin_text(cmd.stdin) if f == "-" else self.read_file(f) for f in files]
-            return None if any(p is None for p in parts) else "".join(parts)
-        if name == "base64" and {"-d", "--decode", "-D"} & set(args):
-            import base64
-            import binascii
-
-            data = self.stdin_text(cmd.stdin)
-            try:
-                return None if data is None else base64.b64decode("".join(data.split())).decode("utf-8", "replace")
-            except (binascii.Error, ValueError):
-                return None
-        if name == "xxd" and "-r" in args and "-p" in args:
-            data = self.stdin_text(cmd.stdin)
-            try:
-                return None if data is None else bytes.fromhex("".join(data.split())).decode("utf-8", "replace")
-            except ValueError:
-                return None
-        return None
-
-    def read_file(self, path: str, stdin: Stdin | None = None) -> str | None:
-        """A payload file's text, or None when it cannot be known now.
-        /dev/stdin is the command's own stdin, never guardsh's; only regular
-        files are opened (a FIFO or device could block or be consumed)."""
-        if not path or DYN in path:
-            return None
-        if path in STDIN_PATHS:
-            return self.stdin_text(stdin) if stdin is not None else None
-        if path in self.virtual_files:
-            return self.virtual_files[path]
-        full = self._abs(os.path.expanduser(path))
-        if full in self.written:
-            return None  # written earlier on this line: its content is not on disk yet
-        try:
-            fd = os.open(full, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-        except OSError:
-            return None
-        try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                return None
-            data = os.read(fd, MAX_FILE + 1)
-        except OSError:
-            return None
-        finally:
-            os.close(fd)
-        if len(data) > MAX_FILE:
-            return None
-        return data.decode("utf-8", "replace")
-
-    def virtual_file(self, text: str) -> str:
-        """A name for content known now that bash will pass as a file: <(echo x)."""
-        name = f"/dev/fd/guardsh-{len(self.virtual_files)}"
-        self.virtual_files[name] = text
-        return name
-
-    def read_script(self, path: str, stdin: Stdin | None = None) -> tuple[str, str | None]:
-        """-> ("shell", text) | ("missing", None) | ("unreadable", None) | ("not-shell", None)."""
-        if path in STDIN_PATHS or path in self.virtual_files:
-            text = self.read_file(path, stdin)
-            return ("shell", text) if text is not None else ("unreadable", None)
-        full = self._abs(os.path.expanduser(path))
-        if full in self.scripts:
-            return "shell", ""  # a cycle: already being read
-        if full in self.written:
-            return "unreadable", None
-        if not os.path.exists(full):
-            return "missing", None
-        text = self.read_file(full)
-        if text is None:
-            return "unreadable", None
-        if "\x00" in text[:4096]:
-            return "not-shell", None
-        first = text.split("\n", 1)[0]
-        if first.startswith("#!"):
-            words = first[2:].split()
-            prog = os.path.basename(words[0]) if words else ""
-            if prog == "env" and len(words) > 1:
-                prog = os.path.basename([w for w in words[1:] if not w.startswith("-")][0]
-                                        if [w for w in words[1:] if not w.startswith("-")] else "")
-            if prog not in SHELLS:
-                return "not-shell", None
-        return "shell", text
-
-    def _abs(self, path: str) -> str:
-        if os.path.isabs(path):
-            return os.path.normpath(path)
-        return os.path.normpath(os.path.join(self.cwd or self.project or "/", path))
-
-
-def _ansi_escapes(text: str) -> str:
-    return text.encode("latin-1", "backslashreplace").decode("unicode_escape", "replace")
-
-
-def _printf(fmt: str, args: list[str]) -> str:
-    """printf's output for %s/%b/%d formats; enough to read a built command."""
-    import re
-
-    fmt = _ansi_escapes(fmt)
-    slots = len(re.findall(r"%[-0-9.]*[sbdqc]", fmt))
-    if not slots:
-        return fmt
-    out, rest = [], list(args) or [""]
-    while rest:
-        chunk, rest = rest[:slots], rest[slots:]
-        chunk += [""] * (slots - len(chunk))
-        it = iter(chunk)
-        out.append(re.sub(r"%[-0-9.]*[sbdqc]", lambda m: next(it), fmt.replace("%%", "\x01")).replace("\x01", "%"))
-    return "".join(out)
 
 
 def _strip_version(name: str) -> str:

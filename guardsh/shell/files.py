@@ -1,0 +1,88 @@
+"""Reading the files a line names: payload files, scripts (with shebang
+sniffing), /dev/stdin as the command's own stdin, and process substitutions
+whose content is known (virtual files). A mixin of the shell session: it uses
+the session's cwd, project, written, virtual_files and scripts."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+from ..model import DYN, Stdin
+from .wrappers import SHELLS
+
+MAX_FILE = 1 << 20  # bytes of a script or payload file that are read
+STDIN_PATHS = {"/dev/stdin", "/dev/fd/0", "/proc/self/fd/0", "-"}
+
+
+class FileReader:
+    """read_file, virtual_file, read_script, for ShellSession (which provides
+    stdin_text and the state named above)."""
+
+    def read_file(self, path: str, stdin: Stdin | None = None) -> str | None:
+        """A payload file's text, or None when it cannot be known now.
+        /dev/stdin is the command's own stdin, never guardsh's; only regular
+        files are opened (a FIFO or device could block or be consumed)."""
+        if not path or DYN in path:
+            return None
+        if path in STDIN_PATHS:
+            return self.stdin_text(stdin) if stdin is not None else None
+        if path in self.virtual_files:
+            return self.virtual_files[path]
+        full = self._abs(os.path.expanduser(path))
+        if full in self.written:
+            return None  # written earlier on this line: its content is not on disk yet
+        try:
+            fd = os.open(full, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        except OSError:
+            return None
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return None
+            data = os.read(fd, MAX_FILE + 1)
+        except OSError:
+            return None
+        finally:
+            os.close(fd)
+        if len(data) > MAX_FILE:
+            return None
+        return data.decode("utf-8", "replace")
+
+    def virtual_file(self, text: str) -> str:
+        """A name for content known now that bash will pass as a file: <(echo x)."""
+        name = f"/dev/fd/guardsh-{len(self.virtual_files)}"
+        self.virtual_files[name] = text
+        return name
+
+    def read_script(self, path: str, stdin: Stdin | None = None) -> tuple[str, str | None]:
+        """-> ("shell", text) | ("missing", None) | ("unreadable", None) | ("not-shell", None)."""
+        if path in STDIN_PATHS or path in self.virtual_files:
+            text = self.read_file(path, stdin)
+            return ("shell", text) if text is not None else ("unreadable", None)
+        full = self._abs(os.path.expanduser(path))
+        if full in self.scripts:
+            return "shell", ""  # a cycle: already being read
+        if full in self.written:
+            return "unreadable", None
+        if not os.path.exists(full):
+            return "missing", None
+        text = self.read_file(full)
+        if text is None:
+            return "unreadable", None
+        if "\x00" in text[:4096]:
+            return "not-shell", None
+        first = text.split("\n", 1)[0]
+        if first.startswith("#!"):
+            words = first[2:].split()
+            prog = os.path.basename(words[0]) if words else ""
+            if prog == "env" and len(words) > 1:
+                prog = os.path.basename([w for w in words[1:] if not w.startswith("-")][0]
+                                        if [w for w in words[1:] if not w.startswith("-")] else "")
+            if prog not in SHELLS:
+                return "not-shell", None
+        return "shell", text
+
+    def _abs(self, path: str) -> str:
+        if os.path.isabs(path):
+            return os.path.normpath(path)
+        return os.path.normpath(os.path.join(self.cwd or self.project or "/", path))
