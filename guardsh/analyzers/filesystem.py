@@ -7,12 +7,15 @@ session keeps the line's state (what was replaced) and passes it in."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 
 from .. import targets
 from ..argv import read_args
 from ..model import Command, Effect, ProgramSpec, Redirect, Word
 from ..textmatch import glob_match
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: this module is on every command's path
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 NO_OUTPUT = {":", "true", "false"}
 
