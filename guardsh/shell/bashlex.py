@@ -29,9 +29,18 @@ def walk(text: str, scan, via: tuple[str, ...]) -> bool:
     except Exception:  # noqa: BLE001 - bashlex raises more than ParsingError on bad input
         return False
     emitter = _Emitter(scan, via, text)
-    for tree in trees:
-        emitter.node(tree, None)
+    mark = len(scan.commands)
+    try:
+        for tree in trees:
+            emitter.node(tree, None)
+    except _Unreadable:
+        del scan.commands[mark:]
+        return False
     return True
+
+
+class _Unreadable(Exception):
+    """A part of the line bashlex parsed without looking inside."""
 
 
 def _within_time(parse, text: str):
@@ -133,6 +142,9 @@ class _Emitter:
                 text = (self.scan.home or DYN) + text[1:]
             elif p.kind in _DYNAMIC_PARTS:
                 written = self.source[p.pos[0]:p.pos[1]]
+                if p.kind == "parameter" and any(s in written for s in ("$(", "`", "<(", ">(")):
+                    # bashlex does not parse inside ${...}: what it would run is unseen
+                    raise _Unreadable(written)
                 text = text.replace(written, DYN, 1) if written in text else DYN
         return Word(text, n.word)
 

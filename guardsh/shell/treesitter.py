@@ -66,13 +66,267 @@ def _load_extension(package: str, name: str):
     return None
 
 
+class Source(bytes):
+    """The text's bytes, and where parse() read a word tree-sitter-bash could
+    not as an unknown value (`blanked`: start bytes of those words)."""
+
+    blanked: frozenset = frozenset()
+
+
 def parse(text: str):
     """-> (tree, source bytes, error or None). The tree is returned even with
     an error: the caller may still read what it can, but must not trust it."""
     source = text.encode("utf-8", "surrogateescape")
-    tree = get_parser().parse(_safe_for_tree_sitter(source))
-    error = _first_error(tree.root_node) if tree.root_node.has_error else None
-    return tree, source, error
+    safe = _safe_for_tree_sitter(source)
+    tree = get_parser().parse(safe)
+    if not tree.root_node.has_error:
+        return tree, source, None
+    patched, blanked = _blank_unreadable_words(safe)
+    if blanked:
+        retry = get_parser().parse(patched)
+        if not retry.root_node.has_error:
+            recovered = Source(source)
+            recovered.blanked = blanked
+            return retry, recovered, None
+    return tree, source, _first_error(tree.root_node)
+
+
+# Recovery from the grammar's known gaps. tree-sitter-bash cannot read some
+# words bash reads fine: `${@:1:$# - 1}` (spaces in a substring's arithmetic),
+# `${x%%[<{().[]*}` (a pattern of brackets and braces), a `[[ =~ ]]` regex
+# holding `[^]]` or continued over a line break. One such word in a
+# thousand-line rc file made the whole file a parse error. So when the tree
+# has an error, every `${...}` word and `=~` regex that tree-sitter cannot read
+# *on its own* is replaced, byte for byte, by a placeholder it can read, and the
+# text is parsed again; the walker gives those words an unknown value (DYN),
+# so a command named by one is still a dynamic command. Only inert words are
+# replaced: one holding a command or process substitution, a backquote or a
+# line break keeps the parse error (fail closed), since what runs inside it
+# would be lost. Quoting, comments and here-documents are followed as bash
+# does, so a `${` inside quotes or a heredoc body is not taken for a word.
+_NOT_INERT = (b"$(", b"`", b"<(", b">(", b"\n")
+
+
+def _blank_unreadable_words(source: bytes) -> tuple[bytes, frozenset]:
+    out = bytearray(source)
+    blanked = set()
+    for lead, start, end, kind in _suspect_words(source):
+        word = source[start:end]
+        if (kind == "expansion" and end - start < 4) or any(bad in word for bad in _NOT_INERT):
+            continue
+        probe = {"expansion": b": ", "extglob": b": a", "regex": b"[[ x =~ "}[kind] + word + (
+            b" ]]" if kind == "regex" else b"")
+        if lead == start and not get_parser().parse(probe).root_node.has_error:
+            continue  # tree-sitter reads this word: it is not what failed
+        start = lead  # a regex after `=~ \<newline>`: the continuation goes too
+        if kind == "expansion":
+            out[start:end] = b"${" + b"_" * (end - start - 3) + b"}"
+        elif kind == "extglob":
+            out[start:end] = b"*" + b"_" * (end - start - 1)
+        else:
+            out[start:end] = b"_" * (end - start)
+        blanked.add(start)
+    return bytes(out), frozenset(blanked)
+
+
+def _suspect_words(s: bytes):
+    """(lead, start, end, "expansion" | "regex") for each outermost `${...}`
+    and each `[[ ... =~ REGEX` regex, skipping quoted text, comments and
+    here-document bodies; `lead` is before a line continuation that precedes
+    a regex (tree-sitter cannot read `=~ \<newline> REGEX` either)."""
+    i, n = 0, len(s)
+    in_double = False
+    word_start = True  # at the start of a word: where `#` begins a comment
+    heredocs: list[tuple[bytes, bool]] = []
+    in_test = False  # between `[[` and `]]`
+    while i < n:
+        c = s[i:i + 1]
+        if c == b"\\":
+            i += 2
+            word_start = False
+            continue
+        if in_double:
+            if c == b'"':
+                in_double = False
+            elif s.startswith(b"${", i):
+                end = _matching_brace(s, i + 2)
+                yield i, i, end, "expansion"
+                i = end
+                continue
+            i += 1
+            continue
+        if c == b"'":
+            close = s.find(b"'", i + 1)
+            i = n if close < 0 else close + 1
+            word_start = False
+            continue
+        if s.startswith(b"$'", i):
+            i = _end_of_ansi_c(s, i + 2)
+            word_start = False
+            continue
+        if c == b'"':
+            in_double = True
+            i += 1
+            word_start = False
+            continue
+        if c == b"#" and word_start:
+            close = s.find(b"\n", i)
+            i = n if close < 0 else close
+            continue
+        if s.startswith(b"${", i):
+            end = _matching_brace(s, i + 2)
+            yield i, i, end, "expansion"
+            i = end
+            word_start = False
+            continue
+        if c in (b"@", b"!", b"+", b"*", b"?") and s[i + 1:i + 2] == b"(":
+            end = _end_of_regex(s, i + 2, closing=True)  # an extglob group: !(*.txt|*.md)
+            if s[end:end + 1] == b")":
+                yield i, i, end + 1, "extglob"
+            i = end + 1
+            word_start = False
+            continue
+        if s.startswith(b"<<", i) and not s.startswith(b"<<<", i):
+            i = _heredoc_start(s, i + 2, heredocs)
+            continue
+        if c == b"\n" and heredocs:
+            i = _skip_heredoc_bodies(s, i + 1, heredocs)
+            heredocs.clear()
+            word_start = True
+            continue
+        if word_start and s.startswith(b"[[", i) and s[i + 2:i + 3] in (b" ", b"\t", b"\n", b"\\"):
+            in_test = True
+        elif word_start and s.startswith(b"]]", i):
+            in_test = False
+        elif in_test and word_start and s.startswith(b"=~", i):
+            lead = i + 2
+            while lead < n and s[lead:lead + 1] in (b" ", b"\t"):
+                lead += 1
+            start = lead
+            while start < n and (s[start:start + 1] in (b" ", b"\t") or s.startswith(b"\\\n", start)):
+                start += 2 if s[start:start + 1] == b"\\" else 1
+            end = _end_of_regex(s, start)
+            rest = s[end:].lstrip(b" \t")
+            if end > start and rest.startswith((b"]]", b"&&", b"||", b")")):
+                yield lead, start, end, "regex"
+            i = end
+            word_start = False
+            continue
+        word_start = c in (b" ", b"\t", b"\n", b";", b"&", b"|", b"(", b")", b"{", b"}")
+        i += 1
+
+
+def _matching_brace(s: bytes, i: int) -> int:
+    """The index after the `}` closing a `${` whose text starts at i."""
+    depth, n = 1, len(s)
+    while i < n:
+        c = s[i:i + 1]
+        if c == b"\\":
+            i += 2
+            continue
+        if c == b"'":
+            close = s.find(b"'", i + 1)
+            i = n if close < 0 else close + 1
+            continue
+        if c == b'"':
+            i = _end_of_double(s, i + 1)
+            continue
+        if s.startswith(b"${", i):
+            depth += 1
+            i += 2
+            continue
+        if c == b"}":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return n
+
+
+def _end_of_double(s: bytes, i: int) -> int:
+    n = len(s)
+    while i < n:
+        c = s[i:i + 1]
+        if c == b"\\":
+            i += 2
+        elif c == b'"':
+            return i + 1
+        elif s.startswith(b"${", i):
+            i = _matching_brace(s, i + 2)
+        else:
+            i += 1
+    return n
+
+
+def _end_of_ansi_c(s: bytes, i: int) -> int:
+    n = len(s)
+    while i < n:
+        c = s[i:i + 1]
+        if c == b"\\":
+            i += 2
+        elif c == b"'":
+            return i + 1
+        else:
+            i += 1
+    return n
+
+
+def _end_of_regex(s: bytes, i: int, closing: bool = False) -> int:
+    """bash reads a `=~` regex up to a blank outside parentheses and quotes;
+    `closing`: find the `)` closing a group opened just before i."""
+    n, depth = len(s), int(closing)
+    while i < n:
+        c = s[i:i + 1]
+        if c == b"\\":
+            i += 2
+            continue
+        if c in (b"'", b'"'):
+            close = s.find(c, i + 1)
+            i = n if close < 0 else close + 1
+            continue
+        if c == b"(":
+            depth += 1
+        elif c == b")":
+            if depth == 0:
+                return i  # `[[ ( $x =~ y ) ]]`: the test's own parenthesis
+            depth -= 1
+            if depth == 0 and closing:
+                return i
+        elif c == b"\n" or (c in (b" ", b"\t") and depth == 0):
+            return i
+        i += 1
+    return n
+
+
+def _heredoc_start(s: bytes, i: int, heredocs: list) -> int:
+    """Record the delimiter of `<<WORD` / `<<-'WORD'`; return where the word ends."""
+    strip_tabs = s[i:i + 1] == b"-"
+    i += strip_tabs
+    while i < len(s) and s[i:i + 1] in (b" ", b"\t"):
+        i += 1
+    start = i
+    while i < len(s) and s[i:i + 1] not in (b" ", b"\t", b"\n", b";", b"&", b"|", b"<", b">", b"(", b")"):
+        if s[i:i + 1] in (b"'", b'"'):
+            close = s.find(s[i:i + 1], i + 1)
+            i = len(s) if close < 0 else close + 1
+        else:
+            i += 1
+    delimiter = s[start:i].replace(b"'", b"").replace(b'"', b"").replace(b"\\", b"")
+    if delimiter:
+        heredocs.append((delimiter, strip_tabs))
+    return i
+
+
+def _skip_heredoc_bodies(s: bytes, i: int, heredocs: list) -> int:
+    for delimiter, strip_tabs in heredocs:
+        while i < len(s):
+            end = s.find(b"\n", i)
+            end = len(s) if end < 0 else end
+            line = s[i:end]
+            i = end + 1
+            if (line.lstrip(b"\t") if strip_tabs else line) == delimiter:
+                break
+    return min(i, len(s))
 
 
 def _safe_for_tree_sitter(source: bytes) -> bytes:
@@ -453,6 +707,10 @@ class Walker:
         t = node.type
         if t in ("word", "number", "variable_name", "test_operator", "extglob_pattern",
                  "regex", "special_variable_name"):
+            blanked = getattr(self.source, "blanked", ())
+            if blanked and any(node.start_byte <= b < node.end_byte for b in blanked):
+                parts.append(DYN)  # an extglob group or regex tree-sitter could not read
+                return True
             raw = self._text(node)
             value = _unescape_unquoted(raw)
             glob = _has_glob(raw)
@@ -487,6 +745,9 @@ class Walker:
             parts.append(self._variable(node.named_children[-1] if node.named_children else node))
             return False
         if t == "expansion":
+            if node.start_byte in getattr(self.source, "blanked", ()):
+                parts.append(DYN)  # a word tree-sitter could not read (see parse)
+                return False
             named = node.named_children
             if len(named) == 1 and named[0].type == "variable_name" and node.child_count == 3:
                 parts.append(self._variable(named[0]))

@@ -1,0 +1,76 @@
+"""Words tree-sitter-bash cannot read (issue 8): real rc files and agent
+start-up scripts hold them, and one used to make a thousand-line file a parse
+error. They are read as unknown values; what could run inside them still
+fails closed."""
+
+from __future__ import annotations
+
+import pytest
+
+from guardsh.model import DYN
+from guardsh.shell import treesitter
+from guardsh.shell.read import read_line
+
+HOME, CWD = "/home/u", "/home/u/p"
+
+READABLE = [
+    '[[ "${!#}" == "$(($# - 1))" ]] && set -- "${@:1:$# - 1}"',  # Claude Code's snapshot script
+    'option2=${option2%%[<{().[]*}',  # bash_completion's __parse_options
+    '[[ $cur =~ ^(\\$\\{[#!]?)([A-Za-z0-9_]*)\\[([^]]*)$ ]]',  # a bracket expression holding ]
+    'while [[ $line =~ \\\n    ((^|[^-])-[A-Za-z0-9?][[:space:]]+)\\[?[A-Z0-9]+ ]]; do :; done',
+    'for svc in $svcdir/!($_backup_glob); do echo "$svc"; done',  # extglob
+    '[[ $OSTYPE == *@(solaris|aix)* ]] && echo x',
+    'echo ${var@Q} ${!prefix@} "${!#}" ${1+"$@"}',
+]
+
+
+@pytest.mark.parametrize("line", READABLE)
+def test_words_tree_sitter_cannot_read_no_longer_fail_the_line(line):
+    assert treesitter.parse(line)[2] is None
+
+
+def kinds(line, ruleset):
+    return {e.kind for c in read_line(line, ruleset.programs, cwd=CWD, home=HOME, budget=10) for e in c.effects}
+
+
+def test_an_unreadable_word_has_an_unknown_value(ruleset):
+    cmds = read_line('x=${@:1:$# - 1}; rm -rf "$x"', ruleset.programs, cwd=CWD, home=HOME, budget=10)
+    assert [w.text for w in cmds[-1].argv] == ["rm", "-rf", DYN]
+
+
+@pytest.mark.parametrize("line", [
+    'set -- "${@:1:$# - 1}"; "$@"',  # the unknown word as a command
+    '"${@:1:$# - 1}" x',
+])
+def test_an_unreadable_word_in_command_position_is_a_dynamic_command(line, ruleset):
+    assert "shell.dynamic-command" in kinds(line, ruleset)
+
+
+@pytest.mark.parametrize("line", [
+    'echo ${x:1:$(rm -rf ~) - 1}',  # a command substitution inside: never blanked
+    'echo ${x:1:`rm -rf ~` - 1}',
+    '[[ $x =~ ^(a)[^]]*$(rm -rf ~) ]]',
+])
+def test_an_unreadable_word_that_runs_something_stays_a_parse_error(line, ruleset):
+    assert "shell.parse-error" in kinds(line, ruleset)
+
+
+@pytest.mark.parametrize("line", [
+    'echo ${x%%[<{().[]*}; rm -rf ~',
+    '[[ $a =~ ^(\\$\\{[#!]?)([A-Za-z0-9_]*)\\[([^]]*)$ ]] && rm -rf ~',
+    'shopt -s extglob; rm -rf -- !(*.md)',
+])
+def test_the_commands_around_an_unreadable_word_are_still_judged(line, ruleset):
+    assert any(c.name == "rm" for c in read_line(line, ruleset.programs, cwd=CWD, home=HOME, budget=10))
+
+
+def test_an_extglob_argument_is_an_unknown_glob(ruleset):
+    rm = [c for c in read_line("rm -rf -- !(keep) x", ruleset.programs, cwd=CWD, home=HOME, budget=10) if c.name == "rm"][0]
+    assert rm.argv[3].dynamic and rm.argv[3].glob
+
+
+def test_quoted_text_and_heredoc_bodies_are_not_taken_for_words():
+    # A `${` inside single quotes or a heredoc body is text: nothing to recover,
+    # and the real error after it is still reported.
+    assert treesitter.parse("echo '${x%%[<{().[]*}'")[2] is None
+    assert treesitter.parse("cat <<'E'\n${@:1:$# - 1}\nE\nif then fi")[2] is not None
