@@ -1,4 +1,4 @@
-"""JavaScript and TypeScript read with tree-sitter: which sinks the code reaches, with
+r"""JavaScript and TypeScript read with tree-sitter: which sinks the code reaches, with
 which values.
 
 `read_javascript(code, findings, typescript=False, depth=0)` adds to `findings` (shaped like
@@ -424,6 +424,8 @@ class _JsReader:
 
     def _call(self, node) -> None:
         func = node.child_by_field_name("function")
+        while func is not None and func.type in _UNWRAP and func.named_children:  # TS reads `await a.b<T>()`
+            func = func.named_children[0]  # as a call of `await a.b`
         if func is None:
             return
         arguments = node.child_by_field_name("arguments")
@@ -570,7 +572,7 @@ class _JsReader:
         """One HTTP request: options is the fetch init / axios config / got options (a dict or DYN)."""
         headers: dict = {}
         if options == DYN:
-            method = method or DYN  # the method may hide in options only known at run time
+            method = DYN  # the method may hide in options only known at run time
             body = DYN if body is None else body
         elif isinstance(options, dict):
             method = options.get("method", method)
@@ -739,13 +741,13 @@ def _resource(inputs) -> str | None:
         return None
     def rank(key: str) -> int:
         k = key.lower()
-        return 0 if k in ("bucket", "queueurl", "tablename") else 1 if k.endswith(("identifier", "name")) else \
+        return 0 if k in ("bucket", "queueurl", "tablename", "repo", "name") else 1 if k.endswith(("identifier", "name")) else \
             2 if k.endswith(("id", "ids", "arn", "url")) else 3
     for key in sorted((k for k in inputs if k != DYN), key=rank):
         value = inputs[key]
         if isinstance(value, list):
             value = ", ".join(_as_text(v) for v in value)
-        if isinstance(value, str):
+        if isinstance(value, str) and DYN not in value:
             return value
     return None
 
