@@ -83,6 +83,8 @@ class PythonSinks:
             return self.text(node)
         if isinstance(node, ast.Call) and (self.qualname(node.func) or "") == "dict" and not node.args:
             return {k.arg: self.value(k.value, depth + 1) for k in node.keywords if k.arg}
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("encode", "decode"):
+            return self.value(node.func.value, depth + 1)  # json.dumps(...).encode(): the same text
         if isinstance(node, ast.Call) and (self.qualname(node.func) or "") == "json.dumps" and node.args:
             return sinks.to_json(self.value(node.args[0], depth + 1))
         return self.text(node)
@@ -207,7 +209,7 @@ class PythonSinks:
             value = self.value(kw[key])
             if isinstance(value, list):
                 value = ", ".join(map(str, value))
-            if isinstance(value, str) and key[:1].isupper():
+            if isinstance(value, str) and DYN not in value and key[:1].isupper():
                 return value
         return None
 
@@ -326,7 +328,7 @@ def read_python_sinks(tree, findings, constants: dict[str, str] | None = None, c
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
             line = lines[node.lineno - 1] if 0 < node.lineno <= len(lines) else ""
-            detail = ast.get_source_segment(code, node) or line.strip()
+            detail = (ast.get_source_segment(code, node) if line else None) or line.strip() or ast.unparse(node)
             reader.call(node, detail.split("\n", 1)[0][:200])
 
 
