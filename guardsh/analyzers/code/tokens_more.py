@@ -244,6 +244,11 @@ _RULES: list[tuple[set[str], re.Pattern, str]] = [
                                   r"deregister)_?[A-Za-z]\w*)", "sdk", ""),
     ]
 ]
+# Calls that hand their argument on unchanged, for what a URL or a path is.
+_PASS_THROUGH = re.compile(r"\b(?:URI(?:\s*(?:\.|::)\s*parse)?|Pathname(?:\.new)?|normalizePath|path\.expand|"
+                           r"abspath|expanduser|realpath|Path)\s*\(")
+# A fresh scratch file or directory: tempfile() (R), tempname()/mktempdir() (julia), Dir.mktmpdir (ruby).
+_SCRATCH = re.compile(r"(?:tempfile|tempdir|tempname|mktempdir|Dir\.mktmpdir|sys_get_temp_dir)\s*\(\s*\)")
 _CLOUD_SDK = re.compile(r"\bAws(?:::|\\)|\baws-sdk|\bpaws\b|\bAWS\.|\bGoogle(?:::|\\)Cloud|\bAzure\b|\bAWSS3\b|"
                         r"\brequire\s*\(?\s*\x01\d+\x01|Aws\.|\bboto", re.I)
 _PS_REMOVE_ITEM = {"remove-item", "rm", "del", "erase", "rd", "ri", "rmdir"}
@@ -285,7 +290,7 @@ class _TokenReader:
                 continue
             for m in pattern.finditer(self.skel):
                 call = self._call_args(m.end())
-                if call is None and action not in ("ar-delete-all", "laravel-table", "redis", "sdk"):
+                if call is None and action not in ("ar-delete-all", "laravel-table", "laravel-truncate", "redis", "sdk"):
                     continue
                 args, end = call if call is not None else ([], m.end())
                 self._apply(action, m, args, self._restore(self.skel[m.start():end]))
@@ -317,6 +322,9 @@ class _TokenReader:
         if self.language == "r" and (m := re.fullmatch(r"(?:base::)?paste0?\s*\((.*)\)", arg, re.S)):
             parts = [p for p in _split_top(m.group(1)) if not re.match(r"(?:sep|collapse)\s*=", p)]
             return "".join(self.value(p) for p in parts)
+        if _SCRATCH.fullmatch(arg):
+            return "/tmp/" + DYN
+        arg = _PASS_THROUGH.sub("", arg)
         out = []
         for n, part in enumerate(_PH.split(arg)):
             if n % 2:
