@@ -76,6 +76,25 @@ def _parser(typescript: bool, tsx: bool = False):
     return _PARSERS[key]
 
 
+_QUERY_COMMON = """
+(call_expression) @call (new_expression) @call (import_statement) @import (variable_declarator) @decl
+(assignment_expression) @assign (augmented_assignment_expression) @assign
+(arrow_function parameter: (identifier) @param) (catch_clause parameter: (identifier) @param)
+"""
+_QUERY_PARAMS = {"js": "(formal_parameters (identifier) @param)",
+                 "ts": "(required_parameter pattern: (identifier) @param) (optional_parameter pattern: (identifier) @param)"}
+_QUERIES: dict[str, object] = {}
+
+
+def _query(key: str):
+    if key not in _QUERIES:
+        import tree_sitter
+
+        language = _parser(key != "js", tsx=key == "tsx").language
+        _QUERIES[key] = tree_sitter.Query(language, _QUERY_COMMON + _QUERY_PARAMS["js" if key == "js" else "ts"])
+    return _QUERIES[key]
+
+
 def analyze_javascript(code: str, typescript: bool = False):
     from guardsh.analyzers.interp import CodeFindings  # moves to analyzers/code/ after the split
 
@@ -107,14 +126,15 @@ class _JsReader:
 
     # ------------------------------------------------------------ reading
     def read(self) -> None:
+        self.key = "ts" if self.typescript else "js"
         tree = _parser(self.typescript).parse(self.source)
-        if tree.root_node.has_error and self.typescript:  # TSX, or JS the TS grammar refuses
-            tree = _parser(True, tsx=True).parse(self.source)
-        if tree.root_node.has_error:
-            tree = _parser(False).parse(self.source) if self.typescript else tree
+        if tree.root_node.has_error and self.typescript:  # TSX: TypeScript's grammar refuses JSX
+            other = _parser(True, tsx=True).parse(self.source)
+            if not other.root_node.has_error:
+                tree, self.key = other, "tsx"
         if tree.root_node.has_error and self._errors_hide_calls(tree.root_node):
             self.findings.add("code.unparseable", None, "javascript: syntax error")
-        self._collect(tree.root_node)
+        self._collect(tree.root_node, self.key)
         for node in self.calls:
             try:
                 if node.type == "new_expression":
@@ -124,7 +144,7 @@ class _JsReader:
             except RecursionError:
                 self.findings.add("code.unparseable", None, "javascript: nested too deeply")
 
-    def _errors_hide_calls(self, root) -> bool:
+    def _errors_hide_calls(self, root) -> bool:  # noqa: D401
         """An ERROR node holding what may be a call: the code is not read whole."""
         stack = [root]
         while stack:
@@ -135,26 +155,23 @@ class _JsReader:
                 stack.extend(node.children)
         return False
 
-    def _collect(self, root) -> None:
-        stack = [root]
-        while stack:
-            node = stack.pop()
-            kind = node.type
-            if kind in ("call_expression", "new_expression"):
-                self.calls.append(node)
-            elif kind == "import_statement":
-                self._import(node)
-            elif kind == "variable_declarator":
-                self._declare(node.child_by_field_name("name"), node.child_by_field_name("value"))
-            elif kind in ("assignment_expression", "augmented_assignment_expression"):
-                left = node.child_by_field_name("left")
-                if left is not None and left.type == "identifier":
-                    self.bindings.setdefault(self._text(left), []).append(None)
-            elif kind in ("required_parameter", "optional_parameter", "formal_parameters"):
-                for ident in (c for c in node.children if c.type == "identifier"):
-                    self.bindings.setdefault(self._text(ident), []).append(None)
-            stack.extend(reversed(node.children))
-        self.calls.sort(key=lambda n: n.start_byte)
+    def _collect(self, root, key: str) -> None:
+        """Calls, imports and bindings, found by a tree-sitter query (in C: a Python walk of
+        every node costs several times the parse)."""
+        import tree_sitter
+
+        captures = tree_sitter.QueryCursor(_query(key)).captures(root)
+        for node in captures.get("import", ()):
+            self._import(node)
+        for node in sorted(captures.get("decl", ()), key=lambda n: n.start_byte):
+            self._declare(node.child_by_field_name("name"), node.child_by_field_name("value"))
+        for node in captures.get("assign", ()):
+            left = node.child_by_field_name("left")
+            if left is not None and left.type == "identifier":
+                self.bindings.setdefault(self._text(left), []).append(None)
+        for node in captures.get("param", ()):  # a parameter: its value comes from the caller
+            self.bindings.setdefault(self._text(node), []).append(None)
+        self.calls = sorted(captures.get("call", ()), key=lambda n: n.start_byte)
 
     def _import(self, node) -> None:
         source = node.child_by_field_name("source")
@@ -256,6 +273,8 @@ class _JsReader:
                 module = self.value(args.named_children[0])
                 return _module(module) if isinstance(module, str) and DYN not in module else None
             base = self.qualname(func)
+            if base and base.rsplit(".", 1)[-1] == "promisify" and args is not None and args.named_children:
+                return self.qualname(args.named_children[0])  # promisify(exec) runs what exec runs
             return base and f"{base}()"
         return None
 

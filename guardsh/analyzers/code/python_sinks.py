@@ -253,8 +253,11 @@ class _Resolver:
         self.bindings: dict[str, list] = {}
         self.constants = constants
         self.resolving: set[str] = set()
+        self.calls: list[ast.Call] = []
         for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
+            if isinstance(node, ast.Call):
+                self.calls.append(node)
+            elif isinstance(node, ast.Import):
                 for a in node.names:
                     top = a.name.split(".")[0]
                     self.aliases[a.asname or top] = a.name if a.asname else top
@@ -325,11 +328,14 @@ def read_python_sinks(tree, findings, constants: dict[str, str] | None = None, c
     resolver = _Resolver(tree, constants or {})
     reader = PythonSinks(findings, resolver.qualname, resolver.text, resolver.binding, files=files)
     lines = code.splitlines()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call):
-            line = lines[node.lineno - 1] if 0 < node.lineno <= len(lines) else ""
-            detail = (ast.get_source_segment(code, node) if line else None) or line.strip() or ast.unparse(node)
-            reader.call(node, detail.split("\n", 1)[0][:200])
+    for node in resolver.calls:
+        line = lines[node.lineno - 1] if 0 < node.lineno <= len(lines) else ""
+        if line:  # the call as written, its first line (ast's offsets count UTF-8 bytes)
+            end = node.end_col_offset if node.end_lineno == node.lineno else None
+            detail = line.encode()[node.col_offset:end].decode("utf-8", "replace")
+        else:
+            detail = ast.unparse(node)
+        reader.call(node, detail[:200])
 
 
 def analyze_python_sinks(code: str, constants: dict[str, str] | None = None):

@@ -81,6 +81,10 @@ def http_request(findings, method: str | None, url: str | None, body: str | None
     from guardsh.analyzers.http import classify_http
 
     method = (method or ("POST" if body is not None else "GET")).upper() if method != DYN else DYN
+    overrides = [n for n in headers or {} if "method" in str(n).lower()]  # X-HTTP-Method-Override
+    if method in ("GET", "HEAD", "OPTIONS") and body is None and not overrides and not re.search(
+            r"[?&](?:query|_method)=", url or ""):
+        return  # what the curl classifier concludes for a plain read, without its cost (most calls in a file)
     args = ["-X", method]
     for name, value in (headers or {}).items():
         args += ["-H", f"{name}: {value}"]

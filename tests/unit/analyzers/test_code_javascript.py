@@ -24,6 +24,8 @@ DESTRUCTIVE = [
     ('const { spawnSync } = require("child_process"); spawnSync("rm", ["-rf", "/srv/data"])',
      ("shell", "rm -rf /srv/data")),
     ('require("child_process").spawn("dropdb prod", [], {shell: true})', ("shell", "dropdb prod")),
+    ('import { promisify } from "util"; import { exec } from "child_process";\n'
+     'const run = promisify(exec); await run("rm -rf dist ~/.cache")', ("shell", "rm -rf dist ~/.cache")),
     ('const { execFileSync } = require("child_process"); execFileSync(cmd, args)', ("code.dynamic-shell", "$? $?")),
     # fs deletion
     ('import fs from "fs"; fs.rmSync("dist", { recursive: true, force: true })', ("code.delete-tree", "dist")),
