@@ -144,7 +144,7 @@ class _JsReader:
             except RecursionError:
                 self.findings.add("code.unparseable", None, "javascript: nested too deeply")
 
-    def _errors_hide_calls(self, root) -> bool:  # noqa: D401
+    def _errors_hide_calls(self, root) -> bool:
         """An ERROR node holding what may be a call: the code is not read whole."""
         stack = [root]
         while stack:

@@ -139,7 +139,7 @@ def tokenize(language: str, code: str) -> tuple[str, list[_Literal]]:
             end = code.find("\n" + close, i + 2)
             if end < 0:
                 raise _Unreadable("unterminated here-string")
-            body = code[i + 2:end].lstrip("\r\n") if True else ""
+            body = code[i + 2:end].lstrip("\r\n")
             if code[i + 1] == '"':
                 body = _INTERPOLATION["powershell"].sub(DYN, body)
             i = emit(body, i, end + 3, "str")
@@ -157,7 +157,7 @@ def tokenize(language: str, code: str) -> tuple[str, list[_Literal]]:
         elif any(code.startswith(mark, i) for mark in line_comments) and code[i - 1:i] not in ("$", "`"):
             end = code.find("\n", i)
             i = len(code) if end < 0 else end
-        elif c in quotes and not (language == "julia" and c == "'") :
+        elif c in quotes:
             kind, interpolates = quotes[c]
             if language == "r" and c == "`":
                 out.append(c)
@@ -185,7 +185,6 @@ def _split_top(text: str, separator: str = ",") -> list[str]:
 
 
 # ---------------------------------------------------------------- rules
-_CALLEE_END = r"(?![\w$])"
 _NOT_METHOD = r"(?<![\w$.>:@%&-])"
 _HTTP_VERB = r"(?P<verb>get|post|put|patch|delete|head)"
 _RULES: list[tuple[set[str], re.Pattern, str]] = [
