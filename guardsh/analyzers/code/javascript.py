@@ -50,6 +50,7 @@ _SQL_METHODS = {"query", "execute", "exec", "prepare", "run", "all", "get", "eac
 _CLOUD_ROOTS = re.compile(r"^(?:@aws-sdk/|aws-sdk|@google-cloud/|@azure/|firebase-admin|@octokit/|octokit|"
                           r"@supabase/|cloudflare|@cloudflare/)")
 _FS_MODULES = {"fs", "fs.promises", "fs-extra", "graceful-fs", "fs/promises"}
+_FS_TRUNCATE = {"truncate", "truncateSync", "ftruncate", "ftruncateSync"}
 _FS_DELETE = {"rm": None, "rmSync": None, "rmdir": None, "rmdirSync": None, "unlink": False, "unlinkSync": False,
               "remove": True, "removeSync": True, "emptyDir": True, "emptyDirSync": True, "emptydir": True}
 _FETCH = {"fetch", "node-fetch", "undici.fetch", "cross-fetch", "isomorphic-fetch", "globalThis.fetch",
@@ -484,8 +485,19 @@ class _JsReader:
                 items = items.get("cmd", DYN)
             self._argv(items if isinstance(items, list) else [DYN], detail)
         elif tail in ("writeFileSync", "writeFile") and module in _FS_MODULES and len(args) > 1 \
-                and self.value(args[1]) == "":
-            self.findings.add("code.truncate-file", self.text(args[0]), detail)
+                and self.value(args[1]) == "" or tail in _FS_TRUNCATE and module in _FS_MODULES \
+                and (len(args) < 2 or self.value(args[1]) in (0, DYN)):
+            self.findings.add("code.truncate-file", self.text(args[0]) if args else DYN, detail)
+        elif name in ("Deno.run",):
+            options = self.value(args[0]) if args else DYN
+            items = options.get("cmd", DYN) if isinstance(options, dict) else DYN
+            self._argv(items if isinstance(items, list) else [DYN], detail)
+        elif tail == "ajax" and module in ("$", "jQuery", "jquery"):
+            options = self.value(args[-1]) if args else DYN
+            url = self.value(args[0]) if len(args) > 1 else options.get("url", DYN) if isinstance(options, dict) else DYN
+            if isinstance(options, dict) and "type" in options and "method" not in options:
+                options = {**options, "method": options["type"]}
+            self._request("GET", url, options, detail)
         elif name in _FETCH:
             self._fetch(args, detail)
         elif module in ("axios",) or receiver_name.endswith("axios.create()") or name == "axios":
@@ -533,6 +545,11 @@ class _JsReader:
             table, filtered = self._knex_table(receiver)
             if method == "truncate" or not filtered:
                 sinks.delete_all(self.findings, table, detail, truncate=method == "truncate")
+        elif method in ("delete", "del") and args and re.match(r"https?://", self.text(args[0])):
+            sinks.http_request(self.findings, "DELETE", self.text(args[0]), None, {}, False, detail)  # any client
+        elif method == "open" and len(args) > 1 and isinstance(verb := self.value(args[0]), str) \
+                and verb.upper() in ("DELETE", "POST", "PUT", "PATCH"):  # XMLHttpRequest.open(method, url)
+            sinks.http_request(self.findings, verb, self.text(args[1]), None, {}, False, detail)
         elif method in ("dropDatabase",):
             self.findings.add("mongo.drop-database", None, detail)
         elif method in _SQL_METHODS:  # without a driver seen, only text that reads as SQL counts

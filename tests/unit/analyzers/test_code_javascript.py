@@ -36,6 +36,8 @@ DESTRUCTIVE = [
     ('import { rimraf } from "rimraf"; await rimraf("node_modules/../data")', ("code.delete-tree", "node_modules/../data")),
     ('const os = require("os"); const path = require("path"); require("fs").rmSync(path.join(os.homedir(), "work"), '
      '{recursive: true})', ("code.delete-tree", "~/work")),
+    ('require("fs").truncateSync("app.sqlite")', ("code.truncate-file", "app.sqlite")),
+    ('Deno.run({ cmd: ["rm", "-rf", "/data"] })', ("shell", "rm -rf /data")),
     # HTTP
     ('import axios from "axios"; await axios.delete("https://api.example.com/v1/projects/42")',
      ("http.delete", "https://api.example.com/v1/projects/42")),
@@ -48,6 +50,13 @@ DESTRUCTIVE = [
     ('const https = require("https"); https.request({hostname: "api.example.com", path: "/v1/db", method: "DELETE"})',
      ("http.delete", "https://api.example.com/v1/db")),
     ('await fetch(url, opts)', ("http.unknown-method", "$?")),
+    ('await axios({ method: "delete", url: "https://api.example.com/v2/x" })', ("http.delete", "https://api.example.com/v2/x")),
+    ('$.ajax({ url: "https://api.example.com/v3/y", type: "DELETE" })', ("http.delete", "https://api.example.com/v3/y")),
+    ('const xhr = new XMLHttpRequest(); xhr.open("DELETE", "https://api.example.com/v4/z"); xhr.send()',
+     ("http.delete", "https://api.example.com/v4/z")),
+    ('import superagent from "superagent"; await superagent.del("https://api.example.com/v5/w")',
+     ("http.delete", "https://api.example.com/v5/w")),
+    ('await someClient.delete("https://api.example.com/v6/v")', ("http.delete", "https://api.example.com/v6/v")),
     # SQL reaching a driver
     ('const { Client } = require("pg"); const client = new Client(); await client.query("DROP TABLE users")',
      ("sql.drop-table", "users")),
@@ -115,6 +124,8 @@ HARMLESS = [
     'const fs = require("fs"); const text = fs.readFileSync("package.json", "utf8"); fs.writeFileSync("out.json", text)',
     'const cache = {}; cache.clear?.(); list.filter(Boolean).map((x: number) => x * 2);',
     'console.log("rm -rf /"); const s = "DROP TABLE users";',
+    'const xhr = new XMLHttpRequest(); xhr.open("GET", "https://api.example.com/a"); fs.open("x", "r", cb)',
+    '$.ajax({ url: "https://api.example.com/a", type: "GET" }); require("fs").truncateSync("log.txt", 100)',
     'function remove(id: string) { return items.delete(id) }\nexport const deleteUser = (id) => api.remove(id);',
 ]
 
