@@ -42,7 +42,9 @@ from . import sinks
 
 _HTTP_ROOTS = {"requests", "httpx", "urllib3", "aiohttp"}
 _VERBS = {"get", "post", "put", "patch", "delete", "head", "options"}
-_CLOUD_ROOTS = ("boto3", "aioboto3", "botocore", "google.cloud", "azure")
+_CLOUD_ROOTS = ("boto3", "aioboto3", "botocore", "google.cloud", "azure", "kubernetes", "elasticsearch",
+                "opensearchpy", "github")
+_MONGO_ROOTS = ("pymongo", "motor", "mongoengine")
 _DB_ROOTS = ("sqlite3", "psycopg", "psycopg2", "pymysql", "MySQLdb", "mysql.connector", "sqlalchemy",
              "sqlmodel", "django.db", "asyncpg", "aiosqlite", "duckdb", "databases", "peewee", "cx_Oracle",
              "oracledb", "pyodbc", "snowflake.connector", "clickhouse_driver", "aiomysql", "aiopg", "pg8000")
@@ -112,6 +114,9 @@ class PythonSinks:
             operation = "DeleteObjects" if attr == "delete" and ".objects." in f"{receiver_name}." else attr
             sinks.sdk_delete(self.findings, operation, resource, detail)
             return True
+        if attr in ("delete_many", "remove", "drop", "drop_database", "drop_collection") and \
+                receiver_name.startswith(_MONGO_ROOTS):
+            return self._mongo(attr, node.args, kw, receiver, detail)
         if attr == "delete" and not node.args and not kw:
             model, filtered = self._orm_chain(receiver)
             if model is not None:
@@ -164,6 +169,22 @@ class PythonSinks:
         if body is not None and DYN not in body and body.lstrip()[:1] in ("{", "["):
             json_body = True
         sinks.http_request(self.findings, method, url, body, headers, json_body, detail)
+        return True
+
+    def _mongo(self, attr: str, args, kw, receiver, detail: str) -> bool:
+        collection = receiver.attr if isinstance(receiver, ast.Attribute) else (
+            self.text(receiver.slice) if isinstance(receiver, ast.Subscript) else None)
+        if attr == "drop_database":
+            self.findings.add("mongo.drop-database", self.text(args[0]) if args else None, detail)
+        elif attr in ("drop", "drop_collection"):
+            name = self.text(args[0]) if attr == "drop_collection" and args else collection
+            self.findings.add("mongo.drop-collection", name if name and DYN not in name else None, detail)
+        else:
+            where = self.value(args[0]) if args else self.value(kw.get("filter")) if "filter" in kw else {}
+            if where == {}:
+                sinks.delete_all(self.findings, collection, detail, mongo=True)
+            elif not isinstance(where, dict):
+                sinks.unknown_sink(self.findings, attr, detail)
         return True
 
     def _sql(self, statement, receiver_name: str, detail: str) -> bool:
@@ -299,6 +320,9 @@ class _Resolver:
             return base and f"{base}.{node.attr}"
         if isinstance(node, ast.Await):
             return self.qualname(node.value)
+        if isinstance(node, ast.Subscript):  # client["shop"]["users"]: the same as client.shop.users
+            base = self.qualname(node.value)
+            return base and f"{base}.{self.text(node.slice)}"
         if isinstance(node, ast.Call):
             func = self.qualname(node.func)
             return func and f"{func}()"

@@ -43,6 +43,12 @@ DESTRUCTIVE = [
      ("code.sdk-delete", "delete_db_instance prod")),
     ('import boto3\nboto3.client("ec2").terminate_instances(InstanceIds=["i-1"])', ("code.sdk-delete", "terminate_instances i-1")),
     ('import boto3\nboto3.client("sqs").purge_queue(QueueUrl=url)', ("code.sdk-delete", "purge_queue")),
+    ('from kubernetes import client\nclient.CoreV1Api().delete_namespace("prod")', ("code.sdk-delete", "delete_namespace")),
+    ('from google.cloud import storage\nstorage.Client().bucket("media").delete(force=True)', ("code.sdk-delete", "delete media")),
+    # mongo
+    ('import pymongo\ndb = pymongo.MongoClient().shop\ndb.orders.delete_many({})', ("mongo.delete-all", "orders")),
+    ('from pymongo import MongoClient\nMongoClient().drop_database("shop")', ("mongo.drop-database", "shop")),
+    ('import pymongo\npymongo.MongoClient()["shop"]["users"].drop()', ("mongo.drop-collection", "users")),
     # redis
     ('import redis\nr = redis.Redis(host="prod")\nr.flushall()', ("redis.flush", "all databases")),
     ('import redis\nredis.from_url(u).flushdb()', ("redis.flush", "db 0")),
@@ -77,6 +83,7 @@ HARMLESS = [
     'import httpx\nhttpx.Client().get("https://api.example.com/a")',
     'import boto3\ns3 = boto3.client("s3")\ns3.list_objects_v2(Bucket="b")\ns3.put_object(Bucket="b", Key="k", Body=b"")',
     'import redis\nr = redis.Redis()\nr.get("k")\nr.delete("session:1")',
+    'import pymongo\ndb = pymongo.MongoClient().shop\ndb.orders.delete_many({"status": "test"})\ndb.orders.find({})',
     'import sqlite3\nconn = sqlite3.connect("app.db")\nrows = conn.execute("SELECT * FROM users").fetchall()',
     'cur.execute("INSERT INTO t (a) VALUES (?)", (1,))',
     'cur.execute("DELETE FROM sessions WHERE expires < ?", (now,))',
