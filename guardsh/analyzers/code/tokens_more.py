@@ -263,6 +263,7 @@ class _TokenReader:
         self.language, self.code, self.findings = language, code, findings
         self.sinks_only, self.depth = sinks_only, depth
         self.constants: dict[str, str] = {}
+        self.work = 50 * len(code) + 100_000  # characters of call arguments to split, at most
 
     def read(self) -> None:
         try:
@@ -292,7 +293,11 @@ class _TokenReader:
                 if call is None and action not in ("ar-delete-all", "laravel-table", "laravel-truncate", "redis", "sdk"):
                     continue
                 args, end = call if call is not None else ([], m.end())
-                self._apply(action, m, args, self._restore(self.skel[m.start():end]))
+                self.work -= end - m.start()
+                if self.work < 0:  # calls nested thousands deep: reading them all would take seconds
+                    self.findings.add("code.unparseable", None, f"{self.language}: too deeply nested to read")
+                    return
+                self._apply(action, m, args, self._restore(self.skel[m.start():min(end, m.start() + 400)]))
 
     # ------------------------------------------------------------ values
     def _assignments(self) -> None:
@@ -358,22 +363,29 @@ class _TokenReader:
             out[key] = value
         return out
 
+    def _close_of(self, i: int) -> int:
+        """Where the bracket opened at i closes (len(skel) if never): one pass for the whole
+        skeleton, so a file of unclosed calls costs linear time, not quadratic."""
+        if not hasattr(self, "_closers"):
+            self._closers: dict[int, int] = {}
+            stack: list[int] = []
+            for j, c in enumerate(self.skel):
+                if c in "([{":
+                    stack.append(j)
+                elif c in ")]}" and stack:
+                    self._closers[stack.pop()] = j
+        return self._closers.get(i, len(self.skel))
+
     def _call_args(self, pos: int) -> tuple[list[str], int] | None:
         s = self.skel
         i = re.compile(r"[ \t]*").match(s, pos).end()
         if s[i:i + 1] == "(":
-            depth, j = 0, i
-            while j < len(s):
-                depth += (s[j] in "([{") - (s[j] in ")]}")
-                if depth == 0:
-                    break
-                j += 1
+            j = self._close_of(i)
             return _split_top(s[i + 1:j]), j + 1
         if self.language not in ("perl", "ruby", "julia") or re.compile(r"\s*(?:=[^=~]|\.|->|::|$)").match(s, i):
             return None
-        j = i
-        while j < len(s) and s[j] not in ";\n}" and not s.startswith((" or ", " and ", " if ", " unless "), j):
-            j += 1
+        end = re.compile(r"[;\n}]| or | and | if | unless ").search(s, i)
+        j = end.start() if end else len(s)
         return _split_top(s[i:j]), j
 
     # ------------------------------------------------------------ actions
