@@ -135,7 +135,11 @@ class _JsReader:
                 tree, self.key = other, "tsx"
         if tree.root_node.has_error and self._errors_hide_calls(tree.root_node):
             self.findings.add("code.unparseable", None, "javascript: syntax error")
-        self._collect(tree.root_node, self.key)
+        try:
+            self._collect(tree.root_node, self.key)
+        except RecursionError:
+            self.findings.add("code.unparseable", None, "javascript: nested too deeply")
+            return
         for node in self.calls:
             try:
                 if node.type == "new_expression":
