@@ -187,9 +187,11 @@ def _split_top(text: str, separator: str = ",") -> list[str]:
 # ---------------------------------------------------------------- rules
 _NOT_METHOD = r"(?<![\w$.>:@%&-])"
 _HTTP_VERB = r"(?P<verb>get|post|put|patch|delete|head)"
-_RULES: list[tuple[set[str], re.Pattern, str]] = [
-    (set(languages.split()), re.compile(pattern, re.I if "I" in flags else 0), action)
-    for languages, pattern, action, flags in [
+# (languages, pattern over the skeleton, action); compiled per language on first use
+# (compiling them all would cost every reader ~40 ms).
+_RULE_SOURCES: list[tuple[set[str], str, str]] = [
+    (set(languages.split()), pattern, action)
+    for languages, pattern, action, _flags in [
         # shell-outs
         ("ruby", _NOT_METHOD + r"(?:Kernel\s*\.\s*)?(?:system|exec|spawn)|\bIO\s*\.\s*popen|\bOpen3\s*\.\s*\w+",
          "argv", ""),
@@ -243,6 +245,16 @@ _RULES: list[tuple[set[str], re.Pattern, str]] = [
                                   r"deregister)_?[A-Za-z]\w*)", "sdk", ""),
     ]
 ]
+_COMPILED: dict[str, list[tuple[re.Pattern, str]]] = {}
+
+
+def _rules(language: str) -> list[tuple[re.Pattern, str]]:
+    if language not in _COMPILED:
+        _COMPILED[language] = [(re.compile(pattern), action) for languages, pattern, action in _RULE_SOURCES
+                               if language in languages]
+    return _COMPILED[language]
+
+
 # Calls that hand their argument on unchanged, for what a URL or a path is.
 _PASS_THROUGH = re.compile(r"\b(?:URI(?:\s*(?:\.|::)\s*parse)?|Pathname(?:\.new)?|normalizePath|path\.expand|"
                            r"abspath|expanduser|realpath|Path)\s*\(")
@@ -280,9 +292,7 @@ class _TokenReader:
                 if lit.kind == "shell" and self.language != "julia":
                     self.findings.command(lit.value, lit.source)
         cloud = bool(_CLOUD_SDK.search(self._restore(self.skel)))
-        for languages, pattern, action in _RULES:
-            if self.language not in languages:
-                continue
+        for pattern, action in _rules(self.language):
             if self.sinks_only and action in ("argv", "shell", "argv-vector", "julia-run", "tree", "file",
                                               "r-unlink", "julia-rm"):
                 continue
