@@ -44,6 +44,7 @@ _DB_MODULES = {"pg", "pg-promise", "mysql", "mysql2", "mysql2/promise", "better-
                "bun:sqlite", "@prisma/client", "knex", "sequelize", "postgres", "mssql", "tedious", "oracledb",
                "@neondatabase/serverless", "@vercel/postgres", "@planetscale/database", "@libsql/client",
                "duckdb", "typeorm", "kysely", "drizzle-orm", "slonik", "pg-pool", "mariadb"}
+_STATEMENT_METHODS = {"get", "all", "run", "each", "iterate"}  # on a prepared statement: parameters, not SQL
 _SQL_METHODS = {"query", "execute", "exec", "prepare", "run", "all", "get", "each", "raw", "unsafe", "none",
                 "one", "many", "any", "oneOrNone", "manyOrNone", "$executeRaw", "$executeRawUnsafe",
                 "$queryRaw", "$queryRawUnsafe", "executeQuery", "sql"}
@@ -556,7 +557,8 @@ class _JsReader:
             sinks.http_request(self.findings, verb, self.text(args[1]), None, {}, False, detail)
         elif method in ("dropDatabase",):
             self.findings.add("mongo.drop-database", None, detail)
-        elif method in _SQL_METHODS:  # without a driver seen, only text that reads as SQL counts
+        elif method in _SQL_METHODS and not (method in _STATEMENT_METHODS and receiver_name.endswith("prepare()")):
+            # without a driver seen, only text that reads as SQL counts
             self._sql(method, args, receiver_name or name, detail, driver=bool(root_module or prisma))
         elif sinks.destructive_operation(method) and _CLOUD_ROOTS.match(receiver_name):
             inputs = self.value(args[0]) if args else None

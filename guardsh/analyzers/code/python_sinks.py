@@ -191,19 +191,36 @@ class PythonSinks:
         if statement is None:
             return False
         if isinstance(statement, ast.Call):
+            built = self._statement_object(statement)
+            if built is not None:  # a SQLAlchemy statement object, not text
+                kind, table, filtered = built
+                if kind == "delete" and not filtered:
+                    sinks.delete_all(self.findings, table, detail)
+                return True
             called = self.qualname(statement.func) or ""
-            if called.endswith(".delete") or called == "delete":  # sqlalchemy delete(User)[.where(...)]
-                if called.startswith(("sqlalchemy", "sqlmodel")) and statement.args:
-                    sinks.delete_all(self.findings, self.text(statement.args[0]) if not isinstance(
-                        statement.args[0], ast.Name) else statement.args[0].id, detail)
-                    return True
-            if isinstance(statement.func, ast.Attribute) and statement.func.attr == "where":
-                return True  # a filtered sqlalchemy statement
             if called.endswith(("text", "sql.SQL")) and statement.args:
                 statement = statement.args[0]
         driver = receiver_name.startswith(_DB_ROOTS) or bool(_DB_NAME.search(receiver_name))
         sinks.sql(self.findings, self.text(statement), receiver_name or "execute", detail, driver)
         return True
+
+    def _statement_object(self, node) -> tuple[str, str | None, bool] | None:
+        """(select|insert|update|delete, table, filtered) for `delete(User).where(...)` and the
+        like from sqlalchemy/sqlmodel; None for anything else."""
+        filtered = False
+        while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and isinstance(
+                node.func.value, ast.Call):  # a method of a statement: .where(...), .values(...)
+            filtered = filtered or node.func.attr in ("where", "filter", "filter_by")
+            node = node.func.value
+        if not isinstance(node, ast.Call):
+            return None
+        called = self.qualname(node.func) or ""
+        kind = called.rsplit(".", 1)[-1]
+        if not called.startswith(("sqlalchemy", "sqlmodel")) or kind not in ("select", "insert", "update", "delete"):
+            return None
+        table = node.args[0] if node.args else None
+        name = table.id if isinstance(table, ast.Name) else self.text(table) if table is not None else None
+        return kind, name, filtered
 
     def _orm_chain(self, receiver) -> tuple[str | None, bool]:
         """For `X.objects.all().delete()` / `session.query(X).filter(..).delete()`: the model and

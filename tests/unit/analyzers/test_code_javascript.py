@@ -113,6 +113,8 @@ HARMLESS = [
     'const { Client } = require("pg"); const c = new Client(); await c.query("SELECT * FROM users WHERE id = $1", [id])',
     'import Database from "better-sqlite3"; const db = new Database("app.db"); db.prepare("SELECT * FROM t").all()',
     'await prisma.user.deleteMany({ where: { email: { endsWith: "@test.local" } } })',
+    'import Database from "better-sqlite3"; const db = new Database("a.db"); const stmt = db.prepare("SELECT * FROM t WHERE id = ?");\n'
+    'const row = stmt.get(id); db.prepare("INSERT INTO t VALUES (?)").run(value);',
     'await prisma.user.findMany({})',
     'await knex("users").where({ id: 3 }).del()',
     'await User.destroy({ where: { id: 1 } })',

@@ -91,6 +91,8 @@ HARMLESS = [
     'session.query(User).filter(User.id == 3).delete()',
     'from sqlalchemy import delete\nsession.execute(delete(User).where(User.id == 1))',
     'user = User.objects.get(pk=1)\nuser.delete()',
+    'from sqlalchemy import select\nrows = session.execute(select(User)).scalars().all()',
+    'from sqlalchemy import insert\nsession.execute(insert(User).values(name="ann"))',
     'd = {"a": 1}\nd.get("a")\nitems = [1, 2]\nitems.remove(1)\nos.path.exists("x")',
     'print("DROP TABLE users")\nlog.info("rm -rf /")',
     'executor.submit(job)\nre.compile("x").match(s)',
