@@ -113,8 +113,8 @@ def typescript_file(lines: int = 500) -> str:
 
 
 IMPORT_PROBES = {
-    "python (ast + interp + python_sinks)": (
-        "import ast; from guardsh.analyzers import interp; from guardsh.analyzers.code import python_sinks"),
+    "python (ast + the reader + python_sinks)": (
+        "import ast; from guardsh.analyzers.code import read, python_sinks"),
     "typescript (tree-sitter grammar + parser)": (
         "from guardsh.analyzers.code import javascript; javascript._parser(True)"),
     "tokens_more": "from guardsh.analyzers.code import tokens_more",
@@ -150,31 +150,16 @@ def main() -> int:
     options = parser.parse_args()
     sys.path.insert(0, str(ROOT))
 
-    from guardsh.analyzers.code.javascript import analyze_javascript
-    import ast
-
-    from guardsh.analyzers.code.python_sinks import PythonSinks, _Resolver, analyze_python_sinks, read_python_sinks
-    from guardsh.analyzers.interp import analyze_code
+    from guardsh.analyzers.code.read import analyze_code
 
     py, ts = python_file(), typescript_file()
-    tree = ast.parse(py)
-    # Wired into interp's reader, the sinks share its parse, walk and name resolution: what
-    # they add is one call() per ast.Call. A resolver built once stands in for the reader's.
-    resolver = _Resolver(tree, {})
-
-    def wired(findings):
-        return PythonSinks(findings, resolver.qualname, resolver.text, resolver.binding)
     assert py.count("\n") + 1 == 500 and ts.count("\n") + 1 == 500, "the files must be 500 lines"
-    for findings in (analyze_python_sinks(py), analyze_javascript(ts, True)):
-        kinds = [e.kind for e in findings.effects]
+    for language, text in (("python", py), ("typescript", ts)):
+        kinds = [e.kind for e in analyze_code(language, text).effects]
         assert "code.sdk-delete" in kinds and "code.unparseable" not in kinds, f"the files must be read whole: {kinds}"
     reads = {
-        "python 500 lines: interp reader": lambda: analyze_code("python", py),
-        "python 500 lines: python_sinks": lambda: analyze_python_sinks(py),
-        "python 500 lines: python_sinks on a parsed tree": lambda: read_python_sinks(tree, analyze_code("python", "")),
-        "python 500 lines: python_sinks calls only (wired)": lambda: [
-            wired(analyze_code("python", "")).call(c, "") for c in resolver.calls],
-        "typescript 500 lines: javascript reader": lambda: analyze_javascript(ts, typescript=True),
+        "python 500 lines (ast reader with its sinks)": lambda: analyze_code("python", py),
+        "typescript 500 lines (tree-sitter reader)": lambda: analyze_code("typescript", ts),
     }
     results = {"reads": {}, "imports": {}}
     for name, read in reads.items():
@@ -183,11 +168,6 @@ def main() -> int:
                                   "cpu_ms": round(cpu, 2), "pass": min(median, cpu) < TARGET_MS}
     for name, statement in IMPORT_PROBES.items():
         results["imports"][name] = {"median_ms": round(import_ms(statement), 1)}
-    interp_row = results["reads"]["python 500 lines: interp reader"]
-    calls_row = results["reads"]["python 500 lines: python_sinks calls only (wired)"]
-    estimate = {k: round(interp_row[k] + calls_row[k], 2) for k in ("median_ms", "p90_ms", "cpu_ms")}
-    estimate["pass"] = min(estimate["median_ms"], estimate["cpu_ms"]) < TARGET_MS
-    results["reads"]["python 500 lines: interp + sinks wired (sum)"] = estimate
     if options.json:
         print(json.dumps(results, indent=2))
         return 0

@@ -72,6 +72,11 @@ KINDS = {
     "code.dynamic-eval": ("code runs code built at run time or decoded", "guardsh.analyzers.code.read"),
     "code.unparseable": ("code that cannot be read (syntax error)", "guardsh.analyzers.code.read"),
     "code.unreadable": ("code read from a file guardsh cannot read", "guardsh.analyzers.content"),
+    "code.sdk-delete": ("code calls a cloud SDK or platform API operation that deletes, terminates, purges "
+                        "or empties a resource (s3.delete_bucket, DeleteDBInstanceCommand, Remove-AzResourceGroup)",
+                        "guardsh.analyzers.code.sinks"),
+    "code.unknown-sink": ("code reaches a sink that can destroy (a driver's execute, an ORM delete, a cloud "
+                          "call) with a value only known at run time", "guardsh.analyzers.code.sinks"),
 }
 
 

@@ -17,7 +17,7 @@ from ..targets import CLASSES
 
 ACTIONS = ("confirm", "deny")
 READERS = ("sql", "mongo", "redis", "http", "graphql", "python", "node", "perl", "ruby", "php", "deno",
-           "bun", "awk", "lua")
+           "bun", "awk", "lua", "typescript", "r", "julia", "powershell")
 # What an agent hook answers for a `confirm` rule: refuse (the human approves with
 # `guardsh approve ID`) or hand it to the agent's own prompt.
 HOOK_CONFIRM = ("deny", "ask")

@@ -26,7 +26,9 @@ class CodeFindings:
     sql_statements: list[str] = field(default_factory=list)
 
     def add(self, kind: str, target: str | None, detail: str) -> None:
-        self.effects.append(Effect(kind, target, detail[:200]))
+        # Two readers may see the same call (ruby's token reader and its library sinks): once is enough.
+        if not any(e.kind == kind and e.target == target for e in self.effects):
+            self.effects.append(Effect(kind, target, detail[:200]))
 
     def command(self, line: str, detail: str, decoded: bool = False) -> None:
         """A command line the code runs; decoded: it came out of base64/hex."""
@@ -38,7 +40,7 @@ class CodeFindings:
             self.shell_commands.append(line)
 
     def sql(self, text: str) -> None:
-        if text.replace(DYN, "").strip():
+        if text.replace(DYN, "").strip() and text not in self.sql_statements:
             self.sql_statements.append(text)
 
     def open_for_write(self, target: str, mode: str, detail: str) -> None:

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import re
 
-from guardsh.model import DYN
+from ...model import DYN
 
 from . import sinks
 
@@ -50,7 +50,7 @@ _SQL_METHODS = {"query", "execute", "exec", "prepare", "run", "all", "get", "eac
                 "$queryRaw", "$queryRawUnsafe", "executeQuery", "sql"}
 _CLOUD_ROOTS = re.compile(r"^(?:@aws-sdk/|aws-sdk|@google-cloud/|@azure/|firebase-admin|@octokit/|octokit|"
                           r"@supabase/|cloudflare|@cloudflare/)")
-_FS_MODULES = {"fs", "fs.promises", "fs-extra", "graceful-fs", "fs/promises"}
+_FS_MODULES = {"fs", "fs-extra", "graceful-fs", "fs/promises"}
 _FS_TRUNCATE = {"truncate", "truncateSync", "ftruncate", "ftruncateSync"}
 _FS_DELETE = {"rm": None, "rmSync": None, "rmdir": None, "rmdirSync": None, "unlink": False, "unlinkSync": False,
               "remove": True, "removeSync": True, "emptyDir": True, "emptyDirSync": True, "emptydir": True}
@@ -98,23 +98,31 @@ def _query(key: str):
 
 
 def analyze_javascript(code: str, typescript: bool = False):
-    from guardsh.analyzers.interp import CodeFindings  # moves to analyzers/code/ after the split
+    from .findings import CodeFindings
 
     findings = CodeFindings()
     read_javascript(code, findings, typescript)
     return findings
 
 
+# Stands for DYN while tree-sitter parses: a NUL is a syntax error to it. Inside a string it
+# becomes DYN again; as code of its own it is code known only at run time.
+_JS_DYN = "__guardsh_dyn__"
+
+
 def read_javascript(code: str, findings, typescript: bool = False, depth: int = 0) -> None:
     if depth > _MAX_DEPTH:
         findings.add("code.dynamic-eval", None, "eval nested too deep to follow")
         return
+    if DYN in code:
+        code = code.replace(DYN, _JS_DYN)
     _JsReader(code, findings, typescript, depth).read()
 
 
 def _module(name: str) -> str:
     name = name.removeprefix("node:")
-    return {"fs/promises": "fs.promises", "child_process/promises": "child_process"}.get(name, name)
+    # fs/promises keeps its name: fs's functions under it are read as fs's (_FS_MODULES)
+    return {"child_process/promises": "child_process"}.get(name, name)
 
 
 class _JsReader:
@@ -134,6 +142,8 @@ class _JsReader:
             other = _parser(True, tsx=True).parse(self.source)
             if not other.root_node.has_error:
                 tree, self.key = other, "tsx"
+        if _JS_DYN in self.code and self._dynamic_code(tree.root_node):
+            self.findings.add("code.dynamic-eval", None, "javascript code built at run time")
         if tree.root_node.has_error and self._errors_hide_calls(tree.root_node):
             self.findings.add("code.unparseable", None, "javascript: syntax error")
         try:
@@ -149,6 +159,19 @@ class _JsReader:
                     self._call(node)
             except RecursionError:
                 self.findings.add("code.unparseable", None, "javascript: nested too deeply")
+
+    @staticmethod
+    def _dynamic_code(root) -> bool:
+        """A run-time part outside any string: the code itself is only known at run time."""
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            if node.type in ("string", "template_string", "comment", "regex"):
+                continue
+            if not node.children and _JS_DYN.encode() in node.text:
+                return True
+            stack.extend(node.children)
+        return False
 
     def _errors_hide_calls(self, root) -> bool:
         """An ERROR node holding what may be a call: the code is not read whole."""
@@ -222,7 +245,7 @@ class _JsReader:
 
     # ------------------------------------------------------------ names and values
     def _text(self, node) -> str:
-        return self.source[node.start_byte:node.end_byte].decode("utf-8", "replace")
+        return self.source[node.start_byte:node.end_byte].decode("utf-8", "replace").replace(_JS_DYN, DYN)
 
     def _detail(self, node) -> str:
         return self._text(node).split("\n", 1)[0][:200]
@@ -401,6 +424,12 @@ class _JsReader:
             return "/".join(_as_text(self.value(a)) for a in args)
         if name in ("String", "decodeURIComponent", "encodeURIComponent") and args:
             return _as_text(self.value(args[0]))
+        if name in ("atob", "Buffer.from", "buffer.Buffer.from") and args:
+            encoding = self.value(args[1]) if len(args) > 1 else "base64" if name == "atob" else "utf8"
+            if encoding in ("base64", "base64url", "hex"):  # hidden text: say so, and still read it
+                self.findings.add("code.dynamic-eval", None, self._detail(node))
+                return _decode(_as_text(self.value(args[0])), encoding)
+            return self.value(args[0])
         if func is not None and func.type == "member_expression":
             method = self._text(func.child_by_field_name("property"))
             receiver = func.child_by_field_name("object")
@@ -573,7 +602,7 @@ class _JsReader:
             read_javascript(code, self.findings, False, self.depth + 1)
 
     def _argv(self, items: list, detail: str, shell: bool = False) -> None:
-        from guardsh.analyzers.interp import _argv_line  # moves with the split; a shell-quoting join
+        from .findings import argv_line as _argv_line  # a shell-quoting join
 
         words = [_as_text(i) for i in items]
         if not words:
@@ -600,7 +629,8 @@ class _JsReader:
     def _fs_delete(self, tail: str, args: list, detail: str) -> None:
         recursive = _FS_DELETE[tail]
         if recursive is None:  # rm/rmdir: recursive only when told (an options variable may tell)
-            options = self.value(args[1]) if len(args) > 1 else {}
+            callback = len(args) > 1 and args[1].type in ("arrow_function", "function_expression", "function")
+            options = self.value(args[1]) if len(args) > 1 and not callback else {}
             recursive = options == DYN or isinstance(options, dict) and options.get("recursive") not in (None, False)
         sinks.delete_path(self.findings, self.text(args[0]) if args else DYN, recursive, detail)
 
@@ -806,8 +836,22 @@ def _as_text(value) -> str:
     return DYN
 
 
+def _decode(text: str, encoding: str) -> str:
+    import base64
+    import binascii
+
+    if DYN in text:
+        return DYN
+    try:
+        data = bytes.fromhex(text) if encoding == "hex" else base64.b64decode(text + "=" * (-len(text) % 4),
+                                                                            altchars=b"-_" if encoding == "base64url" else None)
+    except (ValueError, binascii.Error):
+        return DYN
+    return data.decode("utf-8", "replace")
+
+
 def _argv_line_safe(items: list[str]) -> str:
-    from guardsh.analyzers.interp import _argv_line
+    from .findings import argv_line as _argv_line
 
     return _argv_line(items)
 

@@ -25,6 +25,7 @@ _PY_DECODERS = {"base64.b64decode", "base64.standard_b64decode", "base64.urlsafe
                 "base64.b32decode", "base64.b16decode", "base64.decodebytes", "binascii.a2b_base64",
                 "binascii.unhexlify", "binascii.a2b_hex", "bytes.fromhex", "codecs.decode"}
 _PY_KNOWN = _PY_DELETE_FILE | _PY_SHELL_LINE | _PY_SUBPROCESS | {"shutil.rmtree", "os.truncate"}
+_PY_EVAL = {"eval", "exec", "builtins.eval", "builtins.exec"}
 _PRINTF = re.compile(r"%[-#0 +]*\d*(?:\.\d+)?[sdrifx]")
 
 
@@ -87,6 +88,9 @@ class PythonReader:
                 self._bind(node.optional_vars, node.context_expr)
             elif isinstance(node, ast.arg):  # a parameter: its value comes from the caller
                 self.bindings.setdefault(node.arg, []).append(None)
+        from .python_sinks import PythonSinks  # library sinks: HTTP clients, SDKs, drivers, ORMs
+
+        self.sinks = PythonSinks(self.findings, self.qualname, self.text, self._binding)
         for node in ast.walk(tree):
             if isinstance(node, ast.Name) and _PY_DYN in node.id:
                 self.findings.add("code.dynamic-eval", None, "python code built at run time")
@@ -96,6 +100,11 @@ class PythonReader:
     def _bind(self, target, value) -> None:
         if isinstance(target, self.ast.Name):
             self.bindings.setdefault(target.id, []).append(value)
+
+    def _binding(self, name: str):
+        """The one value assigned to `name`, else None."""
+        values = self.bindings.get(name, [])
+        return values[0] if len(values) == 1 and name not in self.resolving else None
 
     def _resolve(self, name: str, read, default):
         """read(value) of a name assigned exactly once; default otherwise."""
@@ -252,7 +261,9 @@ class PythonReader:
         attr = node.func.attr if receiver is not None else ""
         detail = self._source(node)
         path = self.text(first) if first is not None else DYN
-        if name in ("eval", "exec", "builtins.eval", "builtins.exec") and first is not None:
+        if name not in _PY_KNOWN and name not in _PY_EVAL and self.sinks.call(node, detail):
+            return  # a library sink (requests, boto3, redis, a driver's execute, an ORM delete)
+        if name in _PY_EVAL and first is not None:
             self.decoded = False
             code = self.text(first)
             if DYN in code or self.decoded:

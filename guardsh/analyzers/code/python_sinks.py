@@ -36,7 +36,7 @@ import re
 from typing import Callable
 from urllib.parse import urlencode
 
-from guardsh.model import DYN
+from ...model import DYN
 
 from . import sinks
 
@@ -380,7 +380,7 @@ def read_python_sinks(tree, findings, constants: dict[str, str] | None = None, c
 
 
 def analyze_python_sinks(code: str, constants: dict[str, str] | None = None):
-    from guardsh.analyzers.interp import CodeFindings  # moves to analyzers/code/ after the split
+    from .findings import CodeFindings
 
     findings = CodeFindings()
     try:

@@ -31,8 +31,14 @@ from .python import PythonReader
 
 
 _MAX_DEPTH = 8  # eval of a literal that evals a literal ...
-_FAMILY = {"python": "python", "node": "node", "deno": "node", "bun": "node",
-           "perl": "perl", "ruby": "ruby", "php": "php", "awk": "awk", "lua": "lua"}
+# language -> the reader that reads it. JavaScript and TypeScript are read with tree-sitter
+# (javascript.py); ruby/php/perl by the shared token reader, with the library sinks of
+# tokens_more.py added; R, Julia and PowerShell by tokens_more.py alone.
+_FAMILY = {"python": "python", "node": "javascript", "deno": "typescript", "bun": "typescript",
+           "typescript": "typescript", "javascript": "javascript",
+           "perl": "perl", "ruby": "ruby", "php": "php", "awk": "awk", "lua": "lua",
+           "r": "r", "julia": "julia", "powershell": "powershell"}
+_TOKENS_MORE_ONLY = ("r", "julia", "powershell")
 
 
 def analyze_code(language: str, code: str) -> CodeFindings:
@@ -49,5 +55,22 @@ def _analyze(language: str, code: str, findings: CodeFindings, depth: int) -> No
         findings.add("code.dynamic-eval", None, "eval nested too deep to follow")
     elif family == "python":
         PythonReader(code, findings, depth, _analyze).read()
+    elif family in ("javascript", "typescript"):
+        from .javascript import read_javascript
+
+        read_javascript(code, findings, typescript=family == "typescript", depth=depth)
+    elif family in _TOKENS_MORE_ONLY:
+        from .tokens_more import read_tokens_more
+
+        read_tokens_more(family, code, findings, depth=depth)
     else:
         TokenReader(family, code, findings, depth, _analyze).read()
+        if family in ("ruby", "php", "perl"):
+            from .tokens_more import read_tokens_more
+
+            read_tokens_more(family, code, findings, sinks_only=True, depth=depth)
+            # The sinks classify a DELETE the way curl's is (http.delete); the token reader's
+            # code.http-delete of the same URL says nothing more.
+            classified = {e.target for e in findings.effects if e.kind == "http.delete"}
+            findings.effects[:] = [e for e in findings.effects
+                                   if not (e.kind == "code.http-delete" and e.target in classified)]

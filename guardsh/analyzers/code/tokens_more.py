@@ -33,7 +33,7 @@ from __future__ import annotations
 import json
 import re
 
-from guardsh.model import DYN
+from ...model import DYN
 
 from . import sinks
 
@@ -659,7 +659,7 @@ def _is_json(text: str) -> bool:
 
 
 def _join(words: list[str]) -> str:
-    from guardsh.analyzers.interp import _argv_line  # moves with the split; a shell-quoting join
+    from .findings import argv_line as _argv_line  # a shell-quoting join
 
     return _argv_line(words)
 
@@ -671,7 +671,7 @@ def read_tokens_more(language: str, code: str, findings, sinks_only: bool = Fals
 
 
 def analyze_tokens_more(language: str, code: str, sinks_only: bool = False):
-    from guardsh.analyzers.interp import CodeFindings  # moves to analyzers/code/ after the split
+    from .findings import CodeFindings
 
     findings = CodeFindings()
     read_tokens_more(language, code, findings, sinks_only)

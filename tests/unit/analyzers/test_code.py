@@ -56,12 +56,12 @@ DESTRUCTIVE = [
     ("python", "import os; os.system(chr(108) + chr(115))", [], ["ls"]),
     # python: HTTP DELETE
     ("python", "import requests; requests.delete('https://api.example.com/v1/users/7')",
-     [("code.http-delete", "https://api.example.com/v1/users/7")], []),
-    ("python", "import requests; requests.request('DELETE', 'https://api.x.io/a')", [("code.http-delete", "https://api.x.io/a")], []),
-    ("python", "import httpx\nwith httpx.Client() as c:\n    c.delete('https://h/x')", [("code.http-delete", "https://h/x")], []),
-    ("python", "import requests; s = requests.Session(); s.delete(URL)", [("code.http-delete", DYN)], []),
+     [("http.delete", "https://api.example.com/v1/users/7")], []),
+    ("python", "import requests; requests.request('DELETE', 'https://api.x.io/a')", [("http.delete", "https://api.x.io/a")], []),
+    ("python", "import httpx\nwith httpx.Client() as c:\n    c.delete('https://h/x')", [("http.delete", "https://h/x")], []),
+    ("python", "import requests; s = requests.Session(); s.delete(URL)", [("http.delete", "$?")], []),
     ("python", "import urllib.request as u; u.urlopen(u.Request('https://h/v', method='DELETE'))",
-     [("code.http-delete", "https://h/v")], []),
+     [("http.delete", "https://h/v")], []),
     # python: eval and exec
     ("python", "exec('import shutil; shutil.rmtree(\"/data\")')", [("code.delete-tree", "/data")], []),
     ("python", "import sys; exec(sys.argv[1])", [("code.dynamic-eval", None)], []),
@@ -80,9 +80,9 @@ DESTRUCTIVE = [
     ("node", "require('child_process').execSync('rm -rf ~', {stdio: 'inherit'})", [], ["rm -rf ~"]),
     ("node", "const { spawnSync } = require('node:child_process'); spawnSync('rm', ['-rf', 'x'])", [], ["rm -rf x"]),
     ("node", "const cp = require('child_process'); cp.execFileSync('dropdb', ['prod'])", [], ["dropdb prod"]),
-    ("node", "fetch('https://api.x.io/v1/a', {method: 'DELETE'})", [("code.http-delete", "https://api.x.io/v1/a")], []),
-    ("node", "require('axios').delete('https://api.x.io/v1/a')", [("code.http-delete", "https://api.x.io/v1/a")], []),
-    ("node", "const axios = require('axios'); axios.delete(url)", [("code.http-delete", DYN)], []),
+    ("node", "fetch('https://api.x.io/v1/a', {method: 'DELETE'})", [("http.delete", "https://api.x.io/v1/a")], []),
+    ("node", "require('axios').delete('https://api.x.io/v1/a')", [("http.delete", "https://api.x.io/v1/a")], []),
+    ("node", "const axios = require('axios'); axios.delete(url)", [("http.delete", "$?")], []),
     ("node", "eval(process.argv[1])", [("code.dynamic-eval", None)], []),
     ("node", "eval(\"require('fs').unlinkSync('a.db')\")", [("code.delete-file", "a.db")], []),
     ("deno", "await Deno.remove('/var/data', {recursive: true})", [("code.delete-tree", "/var/data")], []),
@@ -108,7 +108,7 @@ DESTRUCTIVE = [
     ("perl", "open(my $fh, '-|', 'git', 'push', '-f')", [], ["git push -f"]),
     ("perl", "eval $ARGV[0]", [("code.dynamic-eval", None)], []),
     ("perl", "use HTTP::Request; my $r = HTTP::Request->new(DELETE => 'https://api.x/1')",
-     [("code.http-delete", "https://api.x/1")], []),
+     [("http.delete", "https://api.x/1")], []),
     # ruby
     ("ruby", 'require "fileutils"; FileUtils.rm_rf("/var/www")', [("code.delete-tree", "/var/www")], []),
     ("ruby", "require 'fileutils'; FileUtils.rm_r Dir.home", [("code.delete-tree", "~")], []),
@@ -122,8 +122,8 @@ DESTRUCTIVE = [
     ("ruby", "puts `rm -rf /tmp/x`; %x(dropdb prod)", [], ["rm -rf /tmp/x", "dropdb prod"]),
     ("ruby", "require 'open3'; Open3.capture2('git reset --hard')", [], ["git reset --hard"]),
     ("ruby", 'system "rm -rf #{ENV["HOME"]}"', [], ["rm -rf ~"]),
-    ("ruby", "require 'rest-client'; RestClient.delete('https://api.x/v1/a')", [("code.http-delete", "https://api.x/v1/a")], []),
-    ("ruby", "require 'net/http'; Net::HTTP::Delete.new(URI('https://api.x/z'))", [("code.http-delete", "https://api.x/z")], []),
+    ("ruby", "require 'rest-client'; RestClient.delete('https://api.x/v1/a')", [("http.delete", "https://api.x/v1/a")], []),
+    ("ruby", "require 'net/http'; Net::HTTP::Delete.new(URI('https://api.x/z'))", [("http.delete", "https://api.x/z")], []),
     # php
     ("php", "unlink('prod.db');", [("code.delete-file", "prod.db")], []),
     ("php", "array_map('unlink', glob('data/*'));", [("code.delete-file", "data/*")], []),
@@ -132,7 +132,7 @@ DESTRUCTIVE = [
     ("php", "echo shell_exec('git clean -fdx'); passthru(\"dropdb prod\"); echo `rm -rf x`;", [],
      ["rm -rf x", "git clean -fdx", "dropdb prod"]),
     ("php", "$ch = curl_init('https://api.x/v1/a'); curl_setopt($ch, CURLOPT_CUSTOMREQUEST, 'DELETE');",
-     [("code.http-delete", "https://api.x/v1/a")], []),
+     [("http.delete", "https://api.x/v1/a")], []),
     ("php", "eval('unlink(\"a.db\");');", [("code.delete-file", "a.db")], []),
     # awk
     ("awk", 'BEGIN{system("rm -rf /")}', [], ["rm -rf /"]),
@@ -262,7 +262,7 @@ def test_unreadable_code_fails_closed(language, code):
     # code itself known only at run time
     ("python", DYN, "code.dynamic-eval", None),
     ("node", DYN, "code.dynamic-eval", None),
-    ("node", "require('child' + '_process')", "code.dynamic-eval", None),
+    ("node", "require('child' + process.argv[2])", "code.dynamic-eval", None),
     ("python", "import os; m = input(); getattr(os, m)('x')", "code.dynamic-eval", None),
 ])
 def test_run_time_parts_are_dyn(language, code, kind, target):
@@ -306,7 +306,7 @@ def test_eval_of_eval_stops_at_a_depth_limit():
 
 def test_detail_quotes_the_call():
     (effect,) = analyze_code("node", "const fs = require('fs'); fs.rmSync('data', {recursive: true})").effects
-    assert effect.detail == "rmSync('data', {recursive: true})"
+    assert effect.detail == "fs.rmSync('data', {recursive: true})"
 
 
 def test_unknown_language_is_an_error():

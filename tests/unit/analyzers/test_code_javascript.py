@@ -174,7 +174,7 @@ def test_grammars_are_not_imported_by_the_allowed_path():
     import subprocess
     import sys
 
-    probe = ("import sys; import guardsh.analyzers.content, guardsh.analyzers.interp; "
+    probe = ("import sys; import guardsh.analyzers.content, guardsh.analyzers.code.read; "
              "print(any(m.startswith('tree_sitter_javascript') or m.startswith('tree_sitter_typescript') "
              "for m in sys.modules))")
     assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True).stdout.strip() == "False"

@@ -111,7 +111,7 @@ def test_harmless_lookalike_gives_nothing(code):
 
 def test_constants_from_elsewhere_are_used():
     tree = ast.parse('import requests\nrequests.delete(BASE + "/v1/x")')
-    from guardsh.analyzers.interp import CodeFindings
+    from guardsh.analyzers.code.findings import CodeFindings
 
     findings = CodeFindings()
     read_python_sinks(tree, findings, constants={"BASE": "https://api.example.com"})
@@ -120,7 +120,7 @@ def test_constants_from_elsewhere_are_used():
 
 def test_a_reader_passes_its_own_resolution():
     """The way interp's _PythonReader is to call it: per ast.Call, with its qualname/text."""
-    from guardsh.analyzers.interp import CodeFindings
+    from guardsh.analyzers.code.findings import CodeFindings
 
     code = 'import requests as r\nr.delete(u)'
     tree = ast.parse(code)

@@ -1,10 +1,8 @@
-"""How the new readers join interp's analyze_code after the split, shown end to end: with
-analyze_code composed as the report describes, the incident sent from python3 -c and node -e
-is confirmed by the existing rules, and the harmless lookalikes run."""
+"""The new readers as analyze_code uses them, end to end: the incident sent from python3 -c
+and node -e is confirmed by the rules, and the harmless lookalikes run."""
 
 from __future__ import annotations
 
-import ast
 import shlex
 
 import pytest
@@ -12,37 +10,10 @@ import pytest
 from code_judge import PROJECT_CREATE, RAILWAY_URL, VOLUME_DELETE
 
 
-def composed_analyze_code(original):
-    from guardsh.analyzers.code.javascript import read_javascript
-    from guardsh.analyzers.code.python_sinks import read_python_sinks
-    from guardsh.analyzers.code.tokens_more import read_tokens_more
-    from guardsh.analyzers.interp import CodeFindings
-
-    def analyze_code(language: str, code: str):
-        if language in ("node", "deno", "bun"):  # the tree-sitter reader replaces the token reader
-            findings = CodeFindings()
-            read_javascript(code, findings, typescript=language != "node")
-            return findings
-        findings = original(language, code)
-        if language == "python":
-            try:
-                tree = ast.parse(code)
-            except (SyntaxError, ValueError):
-                return findings  # the reader said code.unparseable already
-            read_python_sinks(tree, findings, code=code, files=False)  # the reader finds deletions itself
-        elif language in ("ruby", "php", "perl"):
-            read_tokens_more(language, code, findings, sinks_only=True)
-        return findings
-
-    return analyze_code
-
-
 @pytest.fixture
-def judge_line(monkeypatch, ruleset, isolated_home):
-    import guardsh.analyzers.interp as interp
-    from guardsh.decide import judge
+def judge_line(ruleset, isolated_home):
+    from guardsh.engine import judge
 
-    monkeypatch.setattr(interp, "analyze_code", composed_analyze_code(interp.analyze_code))
     return lambda line: judge(line, ruleset, home=str(isolated_home))
 
 
