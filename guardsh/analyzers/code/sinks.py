@@ -78,7 +78,7 @@ def http_request(findings, method: str | None, url: str | None, body: str | None
                  headers: dict | None = None, json_body: bool = False, detail: str = "") -> None:
     """An HTTP request made from code, classified exactly as curl's: the request is
     rebuilt as curl options and handed to the curl classifier."""
-    from ..http import classify_http
+    from ..http.read import classify_http
 
     method = (method or ("POST" if body is not None else "GET")).upper() if method != DYN else DYN
     overrides = [n for n in headers or {} if "method" in str(n).lower()]  # X-HTTP-Method-Override
@@ -122,7 +122,7 @@ def delete_all(findings, model: str | None, detail: str, truncate: bool = False,
 
 
 def redis_command(findings, words: list[str], detail: str) -> None:
-    from ..sql import classify_redis_cli
+    from ..redis import classify_redis_cli
 
     for effect in classify_redis_cli(words):
         effect.detail = detail[:200]

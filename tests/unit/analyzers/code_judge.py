@@ -3,7 +3,7 @@ hold: the (kind, target) pairs a rule would see, and ("shell", line) for shell-o
 
 from __future__ import annotations
 
-from guardsh.analyzers.sql import classify_sql
+from guardsh.analyzers.sql.read import classify_sql
 from guardsh.model import DYN
 
 
