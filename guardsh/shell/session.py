@@ -51,6 +51,9 @@ class ShellSession(Evaluator, FileReader):
         self.calls: list = []  # functions (name, body) and aliases being expanded
         self.pure_calls: set[tuple] = set()  # function calls already judged that changed nothing
         self.body_variables: dict[int, list[str]] = {}  # function body -> the variables it reads
+        # $1, $2, "$@" where they are known: inside a function called with
+        # known words (`f awk '{print}'` runs awk for f() { "$@"; }); None = unknown.
+        self.positional: list | None = None
         self.deadline = time.monotonic() + budget
 
     # --- entry points -----------------------------------------------------
@@ -108,6 +111,7 @@ class ShellSession(Evaluator, FileReader):
             else:
                 self.parse(line, cmd.via + (label,))
         self._track_cd(cmd)
+        self._track_positional(cmd)
         self._content(cmd)
         self._shell_effects(cmd)
         self.commands.append(cmd)
@@ -128,15 +132,18 @@ class ShellSession(Evaluator, FileReader):
 
             text = source[body.start_byte:body.end_byte].decode("utf-8", "surrogateescape")
             names = self.body_variables[id(body)] = sorted(set(re.findall(r"\$\{?([A-Za-z_]\w*)", text)))
-        key = (id(body), self.cwd, tuple(self.vars.get(name) for name in names))
+        key = (id(body), self.cwd, tuple(self.vars.get(name) for name in names), tuple(w.text for w in cmd.args))
         if key in self.pure_calls:
             return
         before = self._state()
         self.calls.append((cmd.name, id(body)))
+        outer, self.positional = self.positional, list(cmd.args)
         try:
-            treesitter.Walker(self, source, cmd.via + (f"{cmd.name}()",)).walk(body)
+            # The call's redirections and pipe are the body's: `x | f` feeds f's commands.
+            treesitter.Walker(self, source, cmd.via + (f"{cmd.name}()",)).walk(body, cmd.stdin)
         finally:
             self.calls.pop()
+            self.positional = outer
         if self._state() == before:
             self.pure_calls.add(key)
 
@@ -157,6 +164,27 @@ class ShellSession(Evaluator, FileReader):
             self.parse(line, cmd.via + (f"alias {name}",))
         finally:
             self.calls.pop()
+
+    def _track_positional(self, cmd: Command) -> None:
+        """`set -- a b` and `shift` change "$@"; words only known at run
+        time may split into any number of words, so then it is unknown."""
+        if cmd.via and cmd.via[-1].startswith(("xargs", "find")):
+            return
+        if cmd.name == "shift":
+            count = cmd.args[0].text if cmd.args else "1"
+            if self.positional is not None and count.isdigit():
+                self.positional = self.positional[int(count):]
+            else:
+                self.positional = None
+        elif cmd.name == "set" and cmd.args:
+            texts = [w.text for w in cmd.args]
+            if "--" in texts:
+                words = cmd.args[texts.index("--") + 1:]
+            elif not texts[0].startswith(("-", "+")):
+                words = cmd.args
+            else:
+                return  # set -e, set -o pipefail: options only
+            self.positional = None if any(w.dynamic for w in words) else list(words)
 
     def _track_cd(self, cmd: Command) -> None:
         if cmd.name not in ("cd", "pushd") or cmd.via and cmd.via[-1].startswith(("xargs", "find")):

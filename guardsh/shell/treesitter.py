@@ -682,7 +682,13 @@ class Walker:
 
     def words(self, node) -> list[Word]:
         """One word node -> the words bash makes of it (field splitting of an
-        unquoted $VAR, brace expansion)."""
+        unquoted $VAR, brace expansion, "$@" inside a function called with
+        known words)."""
+        positional = self.scan.positional
+        if positional is not None and self._text(node) in _ALL_POSITIONAL:
+            for c in node.named_children:
+                self._word_into(c, [], False)
+            return [Word(w.text, w.raw, w.glob) for w in positional]
         w = self.word(node, protect_braces=True)
         if node.type in ("simple_expansion", "expansion") and not w.dynamic and w.text.split() != [w.text]:
             return [Word(part, w.raw) for part in w.text.split()]
@@ -812,6 +818,13 @@ class Walker:
 
     def _variable(self, name_node) -> str:
         name = self._text(name_node)
+        positional = self.scan.positional
+        if positional is not None and (name.isdigit() and name != "0" or name in ("#", "@", "*")):
+            if name == "#":
+                return str(len(positional))
+            if name in ("@", "*"):
+                return " ".join(w.text for w in positional)
+            return positional[int(name) - 1].text if int(name) <= len(positional) else ""
         if name in self.scan.vars:
             return self.scan.vars[name]
         if name == "HOME" and self.scan.home:
@@ -823,6 +836,9 @@ class Walker:
             return (self.scan.home or DYN) + value[1:]
         return DYN + value[value.find("/"):] if "/" in value else DYN  # ~user
 
+
+# The spellings of "every positional parameter, each its own word".
+_ALL_POSITIONAL = frozenset({'"$@"', '"${@}"', '${1+"$@"}', '${1:+"$@"}', '"${@:-}"'})
 
 # Characters that leave a word as it is written.
 _PLAIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=+@%^")

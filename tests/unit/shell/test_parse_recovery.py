@@ -74,3 +74,47 @@ def test_quoted_text_and_heredoc_bodies_are_not_taken_for_words():
     # and the real error after it is still reported.
     assert treesitter.parse("echo '${x%%[<{().[]*}'")[2] is None
     assert treesitter.parse("cat <<'E'\n${@:1:$# - 1}\nE\nif then fi")[2] is not None
+
+
+# --- a function's "$@" is its call's arguments --------------------------------
+
+def reading(line, ruleset):
+    return [([w.text for w in c.argv], c.via) for c in read_line(line, ruleset.programs, cwd=CWD, home=HOME, budget=10)
+            if c.argv]
+
+
+CODEX_HELPER = ('__codex_snapshot_command() {\n  if command -v "$1" >/dev/null 2>&1; then\n    "$@"\n'
+                '  else\n    command -p "$@"\n  fi\n}\n')
+
+
+def test_codex_snapshot_helper_runs_the_program_it_is_given(ruleset):
+    found = reading(CODEX_HELPER + "set -o | __codex_snapshot_command awk '$2==\"on\"{print $1}'", ruleset)
+    assert (["awk", '$2=="on"{print $1}'], ("__codex_snapshot_command()",)) in found
+    assert (["awk", '$2=="on"{print $1}'], ("__codex_snapshot_command()", "command")) in found
+    assert "shell.dynamic-command" not in kinds(CODEX_HELPER + "__codex_snapshot_command wc -l", ruleset)
+
+
+def test_a_function_only_defined_runs_nothing(ruleset):
+    assert reading(CODEX_HELPER, ruleset) == []
+
+
+@pytest.mark.parametrize("line, argv", [
+    ('f() { "$@"; }; f rm -rf /', ["rm", "-rf", "/"]),
+    ('f() { command ${1+"$@"}; }; f rm -rf /', ["rm", "-rf", "/"]),
+    ('f() { shift; "$@"; }; f x rm -rf /', ["rm", "-rf", "/"]),
+    ('f() { rm -rf "$2"; }; f a /srv', ["rm", "-rf", "/srv"]),
+    ('set -- rm -rf /; "$@"', ["rm", "-rf", "/"]),
+])
+def test_positional_parameters_are_the_known_words(line, argv, ruleset):
+    assert argv in [a for a, _ in reading(line, ruleset)]
+
+
+def test_positional_parameters_from_words_of_unknown_number_stay_unknown(ruleset):
+    assert "shell.dynamic-command" in kinds('set -- $list; "$@"', ruleset)
+    assert "shell.dynamic-command" in kinds('"$@"', ruleset)  # the line's own: unknown
+
+
+def test_a_function_reads_the_pipe_into_its_call(ruleset):
+    cmds = read_line('f() { cat; }; echo hi | f', ruleset.programs, cwd=CWD, home=HOME, budget=10)
+    cat = [c for c in cmds if c.name == "cat"][0]
+    assert cat.stdin is not None and cat.stdin.source.name == "echo"
