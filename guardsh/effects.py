@@ -10,7 +10,7 @@ one row here, run `python -m guardsh.effects` and paste the table."""
 KINDS = {
     "shell.parse-error": ("the line cannot be parsed, or holds a NUL byte", "guardsh.shell.session"),
     "shell.too-deep": ("more nested shells, evals or scripts than guardsh follows", "guardsh.shell.session"),
-    "shell.too-complex": ("reading the line took longer than its budget (200 ms) or nests too deeply",
+    "shell.too-complex": ("reading the line took more CPU time than its budget (200 ms) or nests too deeply",
                           "guardsh.shell.read"),
     "shell.internal-error": ("guardsh failed while judging the line", "guardsh.shell.read"),
     "shell.dynamic-command": ("the program's name is only known at run time (`$CMD args`)",

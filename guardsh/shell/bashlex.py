@@ -13,7 +13,7 @@ from .treesitter import expand_braces
 _DYNAMIC_PARTS = ("parameter", "commandsubstitution", "processsubstitution")
 
 
-MAX_SECONDS = 0.2  # bashlex can loop forever on a few bytes (a'${'): give up, fail closed
+MAX_SECONDS = 0.2  # of CPU time: bashlex can loop forever on a few bytes (a'${'): give up, fail closed
 
 
 class _TooSlow(Exception):
@@ -44,8 +44,11 @@ class _Unreadable(Exception):
 
 
 def _within_time(parse, text: str):
-    """Run bashlex with a timer (SIGALRM): it has been seen to loop, eating
-    memory, on inputs of seven bytes. Off the main thread no timer can be set."""
+    """Run bashlex with a timer: it has been seen to loop, eating memory, on
+    inputs of seven bytes. The timer counts this process's CPU time (user and
+    system: the runaway allocates), not the wall clock, so a busy machine does
+    not cut a slow but honest parse short (see budget.py). Off the main
+    thread no timer can be set."""
     import gc
     import signal
     import threading
@@ -56,17 +59,22 @@ def _within_time(parse, text: str):
     def stop(signum, frame):
         raise _TooSlow
 
-    previous = signal.signal(signal.SIGALRM, stop)
+    previous = signal.signal(signal.SIGPROF, stop)
     # An alarm landing in a gc callback would be swallowed there: no gc
     # meanwhile, and the timer repeats until it is cleared.
     collecting = gc.isenabled()
     gc.disable()
-    signal.setitimer(signal.ITIMER_REAL, MAX_SECONDS, 0.02)
+    signal.setitimer(signal.ITIMER_PROF, MAX_SECONDS, 0.02)
     try:
         return parse(text)
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        while True:  # an alarm landing here, after the parse, must not skip clearing the timer
+            try:
+                signal.setitimer(signal.ITIMER_PROF, 0)
+                signal.signal(signal.SIGPROF, signal.SIG_DFL if previous is None else previous)
+                break
+            except _TooSlow:
+                continue
         if collecting:
             gc.enable()
 

@@ -6,13 +6,12 @@ output is knowable; and the reading of scripts and files the line names."""
 from __future__ import annotations
 
 import os
-import sys
-import time
 
 from ..analyzers import filesystem, secrets
 from ..argv import read_args
 from ..model import DYN, Command, Effect, ProgramSpec, Stdin
 from . import treesitter
+from .budget import Budget
 from .evaluate import Evaluator
 from .files import FileReader
 from .wrappers import embedded_shell_lines, unwrap
@@ -33,7 +32,7 @@ class ShellSession(Evaluator, FileReader):
     read_script are its interface."""
 
     def __init__(self, programs: dict[str, ProgramSpec], cwd: str | None = None,
-                 home: str | None = None, budget: float = 0.2):
+                 home: str | None = None, budget: Budget | None = None):
         self.programs = programs
         self.project = cwd
         self.cwd = self.project
@@ -54,7 +53,7 @@ class ShellSession(Evaluator, FileReader):
         # $1, $2, "$@" where they are known: inside a function called with
         # known words (`f awk '{print}'` runs awk for f() { "$@"; }); None = unknown.
         self.positional: list | None = None
-        self.deadline = time.monotonic() + budget
+        self.budget = budget if budget is not None else Budget(0.2)
 
     # --- entry points -----------------------------------------------------
 
@@ -94,7 +93,7 @@ class ShellSession(Evaluator, FileReader):
         return bashlex.walk(text, self, via)
 
     def emit(self, cmd: Command) -> None:
-        if time.monotonic() > self.deadline:
+        if self.budget.exceeded():
             raise BudgetExceeded
         cmd.cwd = self.cwd
         if cmd.name in self.functions and (cmd.name, id(self.functions[cmd.name][0])) not in self.calls:
@@ -219,10 +218,7 @@ class ShellSession(Evaluator, FileReader):
             return
         from ..analyzers import content
 
-        loaded, start = len(sys.modules), time.monotonic()
-        content.analyse(cmd, spec, self)
-        if len(sys.modules) > loaded:  # a parser was imported: its load time is not the line's
-            self.deadline += time.monotonic() - start
+        content.analyse(cmd, spec, self)  # a parser's first import is not charged: see budget.py
 
     def _content_spec(self, cmd: Command) -> ProgramSpec | None:
         """The pack's spec for what this program reads: `psql`, or by its
