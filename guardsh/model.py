@@ -113,11 +113,12 @@ class ProgramSpec(Record):
     """How to read one program's arguments, and where its content comes from."""
 
     __slots__ = _fields = ("value_options", "reads", "content_options", "content_file_options",
-                           "content_arg", "content_stdin", "dialect", "stdin_marker", "single_dash_long")
+                           "content_arg", "content_stdin", "dialect", "stdin_marker", "single_dash_long",
+                           "script_file")
 
     def __init__(self, value_options=frozenset(), reads=None, content_options=(), content_file_options=(),
                  content_arg=0, content_stdin=False, dialect="postgres", stdin_marker="",
-                 single_dash_long=False):
+                 single_dash_long=False, script_file=False):
         self.value_options = frozenset(value_options)
         self.reads = reads
         self.content_options = tuple(content_options)
@@ -127,3 +128,4 @@ class ProgramSpec(Record):
         self.dialect = dialect
         self.stdin_marker = stdin_marker  # a positional that means "read stdin" (python -)
         self.single_dash_long = single_dash_long  # `-destroy` is one option (Go's flag package)
+        self.script_file = script_file  # with no inline code, the first positional is a program file to read

@@ -31,7 +31,15 @@ def analyse(cmd: Command, spec: ProgramSpec, scan) -> None:
 
         cmd.effects.extend(classify_redis_cli([w.text for w in cmd.args]))
         return
-    for text, where in _payloads(cmd, spec, scan):
+    payloads = _payloads(cmd, spec, scan)
+    if not payloads and spec.script_file:
+        for text, where, language in program_files(cmd, spec, scan):
+            if text is None:
+                cmd.effects.append(Effect("code.unreadable", target=where, detail=f"{cmd.name}: cannot read {where}"))
+            else:
+                _code(cmd, language, text, scan, where)
+        return
+    for text, where in payloads:
         if text is None:
             kind = "sql.unreadable" if reads in ("sql", "mongo") else "code.unreadable"
             cmd.effects.append(Effect(kind, target=where, detail=f"cannot read what {where} holds"))
@@ -53,6 +61,98 @@ def analyse(cmd: Command, spec: ProgramSpec, scan) -> None:
             cmd.effects.extend(_named(classify_mongo(text), where))
         else:
             _code(cmd, reads, text, scan)
+
+
+# A program file's language by its extension, for runtimes that run several (node, deno, bun, tsx).
+_TYPESCRIPT = (".ts", ".tsx", ".mts", ".cts")
+_JS_RUNTIMES = ("node", "deno", "bun", "typescript", "javascript")
+MAX_PROGRAM = 256 * 1024  # bytes of a program file read; a larger one is asked about
+# Local modules a program imports, read one level deep: `import helpers`, `require('./lib')`.
+_PY_IMPORT = r"^[ \t]*(?:from[ \t]+(\.?[\w.]+)[ \t]+import|import[ \t]+([\w.]+(?:[ \t]*,[ \t]*[\w.]+)*))"
+_JS_IMPORT = r"""(?:\bfrom\s*|\brequire\s*\(\s*|\bimport\s*\(\s*|^\s*import\s+)['"](\.{1,2}/[^'"]+)['"]"""
+
+
+def program_files(cmd: Command, spec: ProgramSpec, scan) -> list[tuple[str | None, str, str]]:
+    """(text, path, language) of the program file an interpreter runs (`python3 tool.py`,
+    `node x.js`, `deno run x.ts`, `python -m pkg.tool` found in the working directory),
+    then of the local modules it imports, one level deep. text is None when the file
+    must be read and cannot be (written earlier on the line, too large, unreadable);
+    a missing file runs nothing, and a module not found here is an installed one."""
+    import os
+
+    parsed = read_args(cmd, scan.programs)
+    positionals = [w for w in parsed.positionals]
+    if positionals and f"{cmd.name} {positionals[0].text}" in scan.programs or (
+            positionals and cmd.name in ("bun", "deno") and positionals[0].text == "run"):
+        positionals = positionals[1:]  # deno run FILE, bun run FILE
+    module = parsed.value("-m")
+    if module is not None:
+        if DYN in module or scan.cwd is None:
+            return []
+        base = os.path.join(scan.cwd, *module.split("."))
+        path = next((p for p in (base + ".py", os.path.join(base, "__main__.py")) if os.path.isfile(p)), None)
+        if path is None:
+            return []  # an installed module (pytest, http.server, json.tool): judged by its name
+    elif positionals and positionals[0].text != spec.stdin_marker:
+        word = positionals[0]
+        if word.dynamic:
+            return [(None, str(word), spec.reads)]
+        path = scan.abs_path(os.path.expanduser(word.text))
+    else:
+        return []
+    first = _program_text(path, scan)
+    if first == "missing":
+        return []
+    language = _language(spec.reads, path)
+    found = [(first, path, language)]
+    if first is not None:
+        found += [(text, local, language) for local in _local_imports(first, path, language)
+                  if (text := _program_text(local, scan)) != "missing"]
+    return found
+
+
+def _language(reads: str, path: str) -> str:
+    if reads in _JS_RUNTIMES:
+        return "typescript" if path.endswith(_TYPESCRIPT) or reads in ("deno", "bun", "typescript") else "node"
+    return reads
+
+
+def _program_text(path: str, scan) -> str | None:
+    import os
+
+    if path in scan.written:
+        return None  # written earlier on this line: what it will hold is not on disk yet
+    try:
+        size = os.stat(path).st_size
+    except OSError:
+        return "missing"
+    if size > MAX_PROGRAM:
+        return None
+    return scan.read_file(path)
+
+
+def _local_imports(text: str, path: str, language: str) -> list[str]:
+    """The files of the program's own directory it imports (one level: theirs are not followed)."""
+    import os
+    import re
+
+    here = os.path.dirname(path)
+    found: list[str] = []
+    if language == "python":
+        for m in re.finditer(_PY_IMPORT, text, re.M):
+            for name in (m.group(1) or m.group(2)).split(","):
+                parts = name.strip().lstrip(".").split(".")
+                base = os.path.join(here, *parts)
+                found += [p for p in (base + ".py", os.path.join(base, "__init__.py")) if os.path.isfile(p)][:1]
+    elif language in ("node", "typescript"):
+        for m in re.finditer(_JS_IMPORT, text, re.M):
+            base = os.path.normpath(os.path.join(here, m.group(1)))
+            candidates = [base] + [base + ext for ext in (".js", ".mjs", ".cjs", ".ts", ".tsx", ".mts")] + [
+                os.path.join(base, "index" + ext) for ext in (".js", ".ts")]
+            if base.endswith(".js"):  # TypeScript's `import './x.js'` names the compiled x.ts
+                candidates.append(base[:-3] + ".ts")
+            found += [p for p in candidates if os.path.isfile(p)][:1]
+    return [p for p in dict.fromkeys(found) if p != path][:20]
 
 
 def _payloads(cmd: Command, spec: ProgramSpec, scan) -> list[tuple[str | None, str]]:
@@ -102,11 +202,11 @@ def _named(effects: list[Effect], where: str) -> list[Effect]:
     return effects
 
 
-def _code(cmd: Command, language: str, text: str, scan) -> None:
+def _code(cmd: Command, language: str, text: str, scan, where: str = "") -> None:
     from .code.read import analyze_code
 
     findings = analyze_code(language, text)
-    label = f"{cmd.name} code"
+    label = f"{cmd.name} {where}" if where else f"{cmd.name} code"
     for effect in findings.effects:
         as_command = _CODE_AS_COMMAND.get(effect.kind)
         if as_command and effect.target is not None:

@@ -10,7 +10,7 @@ from ..textmatch import glob_match
 from .schema import AllowEntry, ConfigError, ProgramSpec, Rule, RuleFile, parse_file
 
 
-CACHE_VERSION = 5  # bump when the cached data changes shape (5: the modules moved into policy/)
+CACHE_VERSION = 6  # bump when the cached data changes shape (6: ProgramSpec.script_file)
 
 
 def packs_dir() -> str:

@@ -25,7 +25,7 @@ DIALECTS = ("postgres", "mysql", "sqlite", "duckdb", "clickhouse", "cockroach")
 
 PROGRAM_KEYS = {"value_options": list, "reads": str, "content_options": list,
                 "content_file_options": list, "content_arg": int, "content_stdin": bool,
-                "dialect": str, "stdin_marker": str, "single_dash_long": bool}
+                "dialect": str, "stdin_marker": str, "single_dash_long": bool, "script_file": bool}
 RULE_KEYS = {"id": str, "reason": str, "action": str, "alternative": str, "match": list,
              "examples": dict}
 MATCH_KEYS = {"program": (str, list), "subcommand": (str, list), "flags": list,
@@ -227,7 +227,8 @@ def parse_file(path: str, text: str, *, user: bool) -> RuleFile:
             content_arg=spec.get("content_arg", 0) if isinstance(spec.get("content_arg", 0), int) else 0,
             content_stdin=bool(spec.get("content_stdin", False)), dialect=dialect,
             stdin_marker=str(spec.get("stdin_marker", "")),
-            single_dash_long=bool(spec.get("single_dash_long", False)))
+            single_dash_long=bool(spec.get("single_dash_long", False)),
+            script_file=bool(spec.get("script_file", False)))
     for i, raw in enumerate(data.get("rule") or []):
         rule = _parse_rule(raw, i, lines, problem)
         if rule:

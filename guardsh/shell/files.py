@@ -82,6 +82,10 @@ class FileReader:
                 return "not-shell", None
         return "shell", text
 
+    def abs_path(self, path: str) -> str:
+        """`path` made absolute against the line's working directory, as bash will open it."""
+        return self._abs(path)
+
     def _abs(self, path: str) -> str:
         if os.path.isabs(path):
             return os.path.normpath(path)

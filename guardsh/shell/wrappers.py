@@ -387,6 +387,8 @@ def _unwrap_remote(cmd: Command, scan, runners: dict[str, Wrapper]) -> bool:
         for opt in spec.string_options:
             for text in parsed.values.get(opt, []):
                 scan.parse(text, cmd.via + (f"{label} {opt}",))
+        if after and label == "uv run" and after[0].text.endswith((".py", ".pyw")):
+            after = [Word("python", "python")] + after  # `uv run tool.py` runs the file with the project's python
         if after:
             if len(after) == 1 and " " in after[0].text and not after[0].dynamic:
                 scan.parse(after[0].text, cmd.via + (label,))
