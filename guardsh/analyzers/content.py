@@ -27,9 +27,14 @@ def analyse(cmd: Command, spec: ProgramSpec, scan) -> None:
                                          lambda path: scan.read_file(path, cmd.stdin), stdin))
         return
     if reads == "redis":
-        from .redis import classify_redis_cli
+        from .redis import classify_redis_cli, classify_redis_input
 
-        cmd.effects.extend(classify_redis_cli([w.text for w in cmd.args]))
+        args = [w.text for w in cmd.args]
+        cmd.effects.extend(classify_redis_cli(args))
+        # What redis-cli runs without a command in its arguments: the script
+        # --eval names, or the commands on its stdin, one per line.
+        cmd.effects.extend(classify_redis_input(args, lambda path: scan.read_file(path, cmd.stdin),
+                                                scan.stdin_text(cmd.stdin) if cmd.stdin else None))
         return
     payloads = _payloads(cmd, spec, scan)
     if not payloads and spec.script_file:

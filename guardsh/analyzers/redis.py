@@ -14,6 +14,32 @@ REDIS_OPTIONS_WITH_VALUE = set(
     "--pattern --quoted-pattern --count --intrinsic-latency --eval --show-pushes --lru-test".split())
 
 
+def _leading_options(argv: list[str]) -> int:
+    index = 0
+    while index < len(argv) and argv[index].startswith("-") and len(argv[index]) > 1:
+        index += 2 if argv[index] in REDIS_OPTIONS_WITH_VALUE else 1
+    return index
+
+
+def classify_redis_input(argv: list[str], read_file, stdin: str | None) -> list[Effect]:
+    """Effects of what redis-cli reads instead of an argument command: the
+    Lua script of `--eval FILE` (/dev/stdin included), or, with no command
+    in argv, every line of its stdin (`echo FLUSHALL | redis-cli`)."""
+    index = _leading_options(argv)
+    options = argv[:index]
+    if "--eval" in options[:-1]:
+        script = read_file(options[options.index("--eval") + 1])
+        return classify_redis_cli(["EVAL", script, "0"]) if script else []
+    if index < len(argv) or not stdin:
+        return []
+    found = []
+    for line in stdin.splitlines():
+        words = line.strip().split()
+        if words:
+            found.extend(classify_redis_cli(options + words))
+    return found
+
+
 def classify_redis_cli(argv: list[str]) -> list[Effect]:
     """Effects of `redis-cli ARGV...` (argv without the program name, options included)."""
     database, index = "0", 0

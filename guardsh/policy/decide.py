@@ -68,7 +68,8 @@ def decide(commands: list[Command], ruleset: RuleSet, cwd: str | None, home: str
     """The verdict on a line's commands (as the reader found them, run from
     `cwd`): the strictest action among the rules that match, allow-listed
     matches left out, escalated when the target looks like production."""
-    ctx = Context(project=cwd, home=home or os.environ.get("HOME") or os.path.expanduser("~"))
+    ctx = Context(project=cwd, home=home or os.environ.get("HOME") or os.path.expanduser("~"),
+                  known=ruleset.known_programs())
     try:
         matches = _match_all(commands, ruleset, ctx)
     except Exception as e:  # noqa: BLE001 - a matching bug must fail closed, not open

@@ -10,7 +10,7 @@ from ..textmatch import glob_match
 from .schema import AllowEntry, ConfigError, ProgramSpec, Rule, RuleFile, parse_file
 
 
-CACHE_VERSION = 6  # bump when the cached data changes shape (6: ProgramSpec.script_file)
+CACHE_VERSION = 7  # bump when the cached data changes shape (6: ProgramSpec.script_file, 7: verb matchers)
 
 
 def packs_dir() -> str:
@@ -47,6 +47,7 @@ class RuleSet:
         self.settings: dict = settings or {}
         self.files: list[str] = files or []
         self._index: tuple | None = None
+        self._known: frozenset | None = None
 
     def rule(self, rid: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rid), None)
@@ -75,6 +76,17 @@ class RuleSet:
             found += anywhere
         seen: set[int] = set()
         return [r for r in found if not (id(r) in seen or seen.add(id(r)))]
+
+    def known_programs(self) -> frozenset:
+        """Every program a rule names: a matcher with `unknown_program` leaves
+        these to their packs. (A [program] table alone only says how to read
+        the arguments, not which subcommands are dangerous.)"""
+        if self._known is None:
+            names = set()
+            names.update(p for r in self.rules for m in r.matchers if not m.unknown_program
+                         for p in m.program if not any(c in p for c in "*?["))
+            self._known = frozenset(names)
+        return self._known
 
     def to_data(self) -> tuple:
         return ({k: v.to_data() for k, v in self.programs.items()}, [r.to_data() for r in self.rules],

@@ -25,11 +25,12 @@ class Match(Record):
 class Context:
     """Where the line runs: relative paths are read against it."""
 
-    __slots__ = ("project", "home")
+    __slots__ = ("project", "home", "known")
 
-    def __init__(self, project: str | None, home: str):
+    def __init__(self, project: str | None, home: str, known: frozenset = frozenset()):
         self.project = project
         self.home = home
+        self.known = known  # programs some rule or [program] table names (see RuleSet.known_programs)
 
 
 def match_rule(rule: Rule, cmd: Command, programs: dict[str, ProgramSpec], ctx: Context) -> Match | None:
@@ -41,9 +42,23 @@ def match_rule(rule: Rule, cmd: Command, programs: dict[str, ProgramSpec], ctx: 
     return None
 
 
+def _option_values(cmd: Command, parsed, option: str) -> list[str]:
+    """An option's values; for a program whose value options no pack lists,
+    the word after it (`--mode Complete`) when it is not an option itself."""
+    values = parsed.values.get(option)
+    if values or option not in parsed.flags:
+        return values or []
+    words = [w.text for w in cmd.args]
+    return [words[i + 1] for i, w in enumerate(words[:-1]) if w == option and not words[i + 1].startswith("-")]
+
+
 def _match(m: Matcher, cmd: Command, programs, ctx: Context):
     target = detail = None
     if m.program and cmd.name not in m.program and not any(glob_match(cmd.name, p) for p in m.program):
+        return None
+    if m.unknown_program and (cmd.name in ctx.known or not cmd.name):
+        return None
+    if m.not_program and any(glob_match(cmd.name, p) for p in m.not_program):
         return None
     if m.effects:
         found = [e for e in cmd.effects if any(glob_match(e.kind, p) for p in m.effects)]
@@ -62,6 +77,14 @@ def _match(m: Matcher, cmd: Command, programs, ctx: Context):
                 break
         else:
             return None
+    if m.verbs:
+        runs_from = cmd.memo.get("runs_from")  # where a runner's wrapped command starts (wrappers.py)
+        own = positionals if runs_from is None else [w for w in positionals
+                                                      if any(w is a for a in cmd.args[:runs_from])]
+        hit = verb_hit(m, cmd.name, own)
+        if hit is None:
+            return None
+        detail = detail or f"{cmd.name} {hit}"
     if m.flags and not (parsed.flags & m.flags):
         return None
     if m.all_flags and not m.all_flags <= parsed.flags:
@@ -69,13 +92,13 @@ def _match(m: Matcher, cmd: Command, programs, ctx: Context):
     if m.not_flags and parsed.flags & m.not_flags:
         return None
     if m.options:
-        hit = next(((o, v) for o, pat in m.options.items() for v in parsed.values.get(o, [])
+        hit = next(((o, v) for o, pat in m.options.items() for v in _option_values(cmd, parsed, o)
                     if regex_search(pat, v)), None)
         if hit is None:
             return None
         detail = detail or f"{hit[0]} {hit[1]}"
     for opt, pat in m.not_options.items():
-        if opt in parsed.flags and any(regex_search(pat, v) for v in parsed.values.get(opt) or [""]):
+        if opt in parsed.flags and any(regex_search(pat, v) for v in _option_values(cmd, parsed, opt) or [""]):
             return None
     if len(positionals) < m.min_args:
         return None
@@ -103,3 +126,41 @@ def _match(m: Matcher, cmd: Command, programs, ctx: Context):
         if not all(regex_search(pat, env.get(var, os.environ.get(var, ""))) for var, pat in m.env.items()):
             return None
     return target, detail
+
+
+PATH_WORDS = 4  # how many leading positionals can be a subcommand path (`railway environment variables delete`)
+
+
+def subcommand_path(positionals) -> list[str]:
+    """The words of a subcommand path: the leading positionals that look like
+    subcommand names (`app`, `delete-bucket`, `db:drop`), lower-cased.
+    A path, URL, quoted phrase or file name (`notes.txt`) is not one."""
+    return [w.text.lower() for w in positionals[:PATH_WORDS] if _word_shaped(w.text)]
+
+
+def _word_shaped(text: str) -> bool:
+    return bool(text) and text[0].isalpha() and text[0].islower() and all(c.isalnum() or c in "-_:" for c in text)
+
+
+def word_parts(word: str) -> list[str]:
+    """`delete-bucket` -> [delete-bucket, delete, bucket]; `db:drop` -> [db:drop, db, drop]."""
+    parts = word.replace("_", "-").replace(":", "-").split("-")
+    return [word] + parts if len(parts) > 1 else [word]
+
+
+def verb_hit(m: Matcher, name: str, positionals) -> str | None:
+    """The path (as shown) when it holds one of m.verbs, with one of m.objects
+    if the matcher names objects, and fits none of its harmless readings."""
+    path = subcommand_path(positionals)
+    parts = [p for w in path for p in word_parts(w)]
+    verb = next((p for p in parts if p in m.verbs), None)
+    if verb is None:
+        return None
+    if m.objects and not any(glob_match(p, o) for p in parts for o in m.objects):
+        return None
+    for programs, verbs, words, _reason in m.harmless:
+        if ((not programs or any(glob_match(name, p) for p in programs))
+                and (not verbs or verb in verbs)
+                and (not words or any(glob_match(p, w) for p in parts for w in words))):
+            return None
+    return " ".join(path)

@@ -32,7 +32,9 @@ MATCH_KEYS = {"program": (str, list), "subcommand": (str, list), "flags": list,
               "all_flags": list, "not_flags": list, "options": dict, "not_options": dict,
               "args": str, "destination": list,
               "not_args": str, "targets": list, "effects": list, "min_args": int,
-              "env": dict}
+              "env": dict, "verbs": list, "objects": list, "harmless": list, "unknown_program": bool,
+              "not_program": list}
+HARMLESS_KEYS = {"programs": list, "verbs": list, "words": list, "reason": str}
 EXAMPLE_KEYS = {"match": list, "allow": list, "todo": list}
 TOP_KEYS = {"program": dict, "rule": list, "disable": list, "actions": dict, "allow": list,
             "settings": dict, "production": dict}
@@ -58,11 +60,12 @@ class Matcher(Record):
 
     __slots__ = _fields = ("program", "subcommand", "flags", "all_flags", "not_flags", "options",
                            "not_options", "args", "not_args", "targets", "effects", "min_args", "env",
-                           "destination")
+                           "destination", "verbs", "objects", "harmless", "unknown_program", "not_program")
 
     def __init__(self, program=(), subcommand=(), flags=frozenset(), all_flags=frozenset(),
                  not_flags=frozenset(), options=None, not_options=None, args=None, not_args=None,
-                 targets=frozenset(), effects=(), min_args=0, env=None, destination=frozenset()):
+                 targets=frozenset(), effects=(), min_args=0, env=None, destination=frozenset(),
+                 verbs=frozenset(), objects=(), harmless=(), unknown_program=False, not_program=()):
         self.program = tuple(program)
         self.subcommand = tuple(tuple(s) for s in subcommand)
         self.flags = frozenset(flags)
@@ -77,6 +80,17 @@ class Matcher(Record):
         self.min_args = min_args
         self.env: dict[str, str] = env or {}
         self.destination = frozenset(destination)  # classes the last argument (cp's target) may have
+        # A subcommand path (the leading words that are not options) holding one
+        # of these verbs, as a word or a part of one (`delete-bucket`, `db:drop`)...
+        self.verbs = frozenset(verbs)
+        # ...and, when given, one of these objects (globs) among its words.
+        self.objects = tuple(objects)
+        # Known-harmless readings, each (programs, verbs, words, reason): a hit
+        # whose program, verb and path words all fit one of them does not match.
+        self.harmless = tuple(tuple(tuple(x) if isinstance(x, (list, tuple)) else x for x in h)
+                              for h in harmless)
+        self.unknown_program = unknown_program  # only programs no other rule or [program] names
+        self.not_program = tuple(not_program)  # programs this matcher never applies to (globs)
 
 
 class Rule(Record):
@@ -157,7 +171,12 @@ class _Lines:
                         table = ("rule", counts["rule"])
                     elif name == "rule.match":
                         counts["rule.match"] = counts.get("rule.match", -1) + 1
+                        counts.pop("rule.match.harmless", None)
                         table = ("rule", counts.get("rule", 0), "match", counts["rule.match"])
+                    elif name == "rule.match.harmless":
+                        counts[name] = counts.get(name, -1) + 1
+                        table = ("rule", counts.get("rule", 0), "match", counts.get("rule.match", 0),
+                                 "harmless", counts[name])
                     else:
                         counts[name] = counts.get(name, -1) + 1
                         table = (name, counts[name])
@@ -308,7 +327,7 @@ def _parse_rule(raw, i: int, lines: _Lines, problem) -> Rule | None:
         if not isinstance(m, dict):
             problem(lines.of(*mw), f"{label}match: expected a table")
             continue
-        matchers.append(_parse_matcher(m, lambda k, mw=mw: lines.of(*mw, k), problem, label))
+        matchers.append(_parse_matcher(m, lambda k, *more, mw=mw: lines.of(*mw, k, *more), problem, label))
     if "match" in raw and not matchers:
         problem(lines.of(*where), f"{label}key 'match': needs at least one [[rule.match]] table")
     examples = raw.get("examples") or {}
@@ -347,6 +366,31 @@ def _parse_matcher(m: dict, line_of, problem, label: str) -> Matcher:
             if compiled:
                 table[name] = compiled
         return table
+    harmless = []
+    for n, h in enumerate(_list(m.get("harmless", []))):
+        if not isinstance(h, dict):
+            problem(line_of("harmless"), f"{label}key 'harmless': entry {n + 1} must be a table "
+                                         "like {verbs = [\"remove\"], words = [\"container\"], reason = \"...\"}")
+            continue
+        _check_keys(h, HARMLESS_KEYS, lambda k, n=n: line_of("harmless", n, k), problem,
+                    f"{label}harmless entry {n + 1}: ")
+        if not h.get("reason"):
+            problem(line_of("harmless", n), f"{label}key 'harmless': entry {n + 1} needs a 'reason' "
+                                            "(why this reading is safe)")
+        if not any(h.get(k) for k in ("programs", "verbs", "words")):
+            problem(line_of("harmless", n), f"{label}key 'harmless': entry {n + 1} needs 'programs', "
+                                         "'verbs' or 'words' (what makes the reading harmless)")
+        harmless.append((tuple(_strings(h.get("programs", []))), tuple(_strings(h.get("verbs", []))),
+                         tuple(_strings(h.get("words", []))), str(h.get("reason", ""))))
+    if (m.get("objects") or harmless) and not m.get("verbs"):
+        problem(line_of("objects" if m.get("objects") else "harmless"),
+                f"{label}match: 'objects' and 'harmless' qualify 'verbs', which is missing")
+    if m.get("unknown_program") and m.get("program") not in ("*", ["*"]):
+        problem(line_of("unknown_program"), f"{label}key 'unknown_program': goes with program = \"*\"")
+    for verb in _strings(m.get("verbs", [])):
+        if not verb.isalnum() or verb != verb.lower():
+            problem(line_of("verbs"), f"{label}key 'verbs': {verb!r} must be one lower-case word "
+                                      "(parts of `delete-bucket` or `db:drop` are matched one by one)")
     if not any(k in m for k in ("program", "effects")):
         problem(line_of("program"), f"{label}match: needs 'program' or 'effects'")
     if m.get("effects"):
@@ -367,7 +411,10 @@ def _parse_matcher(m: dict, line_of, problem, label: str) -> Matcher:
         args=regex("args"), not_args=regex("not_args"),
         targets=frozenset(targets), effects=tuple(_strings(m.get("effects", []))),
         min_args=m.get("min_args", 0) if isinstance(m.get("min_args", 0), int) else 0,
-        env=regex_table("env"), destination=frozenset(destination))
+        env=regex_table("env"), destination=frozenset(destination),
+        verbs=frozenset(_strings(m.get("verbs", []))), objects=tuple(_strings(m.get("objects", []))),
+        harmless=tuple(harmless), unknown_program=bool(m.get("unknown_program", False)),
+        not_program=tuple(_strings(m.get("not_program", []))))
 
 
 def _check_keys(table: dict, allowed: dict, line_of, problem, label: str) -> None:

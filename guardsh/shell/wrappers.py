@@ -372,6 +372,8 @@ def _unwrap_remote(cmd: Command, scan, runners: dict[str, Wrapper]) -> bool:
         else:
             continue
         rest = cmd.args[start:]
+        # The platform's own words end here: `railway run rm x` is not `railway rm`.
+        cmd.memo["runs_from"] = start
         texts = [w.text for w in rest]
         values = spec.value_options | spec.string_options
         if "--" in texts:
