@@ -114,11 +114,13 @@ class ProgramSpec(Record):
 
     __slots__ = _fields = ("value_options", "reads", "content_options", "content_file_options",
                            "content_arg", "content_stdin", "dialect", "stdin_marker", "single_dash_long",
-                           "script_file")
+                           "script_file", "behaves_as", "interactive", "batch_options", "interactive_options",
+                           "batch_positionals")
 
     def __init__(self, value_options=frozenset(), reads=None, content_options=(), content_file_options=(),
                  content_arg=0, content_stdin=False, dialect="postgres", stdin_marker="",
-                 single_dash_long=False, script_file=False):
+                 single_dash_long=False, script_file=False, behaves_as="", interactive=False, batch_options=(),
+                 interactive_options=(), batch_positionals=1):
         self.value_options = frozenset(value_options)
         self.reads = reads
         self.content_options = tuple(content_options)
@@ -129,3 +131,12 @@ class ProgramSpec(Record):
         self.stdin_marker = stdin_marker  # a positional that means "read stdin" (python -)
         self.single_dash_long = single_dash_long  # `-destroy` is one option (Go's flag package)
         self.script_file = script_file  # with no inline code, the first positional is a program file to read
+        self.behaves_as = behaves_as  # a clone judged as the program it copies: bfs -> find, ugrep -> grep
+        # A reader of commands typed on a terminal (a REPL, a database shell)
+        # when it gets nothing else to do: no option in batch_options, fewer
+        # than batch_positionals positionals (0: positionals never make it a
+        # batch run, as psql's DBNAME), or an option in interactive_options.
+        self.interactive = interactive
+        self.batch_options = tuple(batch_options)
+        self.interactive_options = tuple(interactive_options)
+        self.batch_positionals = batch_positionals

@@ -25,7 +25,9 @@ DIALECTS = ("postgres", "mysql", "sqlite", "duckdb", "clickhouse", "cockroach")
 
 PROGRAM_KEYS = {"value_options": list, "reads": str, "content_options": list,
                 "content_file_options": list, "content_arg": int, "content_stdin": bool,
-                "dialect": str, "stdin_marker": str, "single_dash_long": bool, "script_file": bool}
+                "dialect": str, "stdin_marker": str, "single_dash_long": bool, "script_file": bool,
+                "behaves_as": str, "interactive": bool, "batch_options": list, "interactive_options": list,
+                "batch_positionals": int}
 RULE_KEYS = {"id": str, "reason": str, "action": str, "alternative": str, "match": list,
              "examples": dict}
 MATCH_KEYS = {"program": (str, list), "subcommand": (str, list), "flags": list,
@@ -247,7 +249,11 @@ def parse_file(path: str, text: str, *, user: bool) -> RuleFile:
             content_stdin=bool(spec.get("content_stdin", False)), dialect=dialect,
             stdin_marker=str(spec.get("stdin_marker", "")),
             single_dash_long=bool(spec.get("single_dash_long", False)),
-            script_file=bool(spec.get("script_file", False)))
+            script_file=bool(spec.get("script_file", False)),
+            behaves_as=str(spec.get("behaves_as", "")), interactive=bool(spec.get("interactive", False)),
+            batch_options=tuple(_strings(spec.get("batch_options", []))),
+            interactive_options=tuple(_strings(spec.get("interactive_options", []))),
+            batch_positionals=spec.get("batch_positionals", 1) if isinstance(spec.get("batch_positionals", 1), int) else 1)
     for i, raw in enumerate(data.get("rule") or []):
         rule = _parse_rule(raw, i, lines, problem)
         if rule:

@@ -55,7 +55,8 @@ class FileReader:
         return name
 
     def read_script(self, path: str, stdin: Stdin | None = None) -> tuple[str, str | None]:
-        """-> ("shell", text) | ("missing", None) | ("unreadable", None) | ("not-shell", None)."""
+        """-> ("shell", text) | ("missing", None) | ("unreadable", None) | ("not-shell", None)
+        | ("binary", None)."""
         if path in STDIN_PATHS or path in self.virtual_files:
             text = self.read_file(path, stdin)
             return ("shell", text) if text is not None else ("unreadable", None)
@@ -66,6 +67,8 @@ class FileReader:
             return "unreadable", None
         if not os.path.exists(full):
             return "missing", None
+        if _is_binary(full):
+            return "binary", None  # a program, judged by its name: never read as a script
         text = self.read_file(full)
         if text is None:
             return "unreadable", None
@@ -90,3 +93,29 @@ class FileReader:
         if os.path.isabs(path):
             return os.path.normpath(path)
         return os.path.normpath(os.path.join(self.cwd or self.project or "/", path))
+
+
+# The first bytes of compiled programs: ELF, Mach-O (32/64-bit, both byte
+# orders, universal), PE. Agents ship 400 MB single-file executables (Claude
+# Code's own, which its snapshot runs as bfs/ugrep/rg): only these few bytes
+# are read to tell one from a script.
+_BINARY_MAGIC = (b"\x7fELF", b"\xfe\xed\xfa\xce", b"\xfe\xed\xfa\xcf", b"\xce\xfa\xed\xfe",
+                 b"\xcf\xfa\xed\xfe", b"\xca\xfe\xba\xbe", b"MZ")
+_HEAD = 4096
+
+
+def _is_binary(path: str) -> bool:
+    """A regular file whose first bytes are a program's magic or hold a NUL."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return False
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return False
+        head = os.read(fd, _HEAD)
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+    return head.startswith(_BINARY_MAGIC) or b"\0" in head

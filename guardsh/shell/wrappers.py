@@ -148,6 +148,12 @@ def unwrap(cmd: Command, scan) -> bool:
     name = cmd.name
     if not cmd.argv:
         return False
+    if "ARGV0" in cmd.assigns and not cmd.assigns["ARGV0"].dynamic:
+        _also_as(cmd, scan, cmd.assigns["ARGV0"].text, "ARGV0")  # zsh: ARGV0=rg BIN runs BIN as rg
+    spec = scan.programs.get(name)
+    if spec is not None and spec.behaves_as and spec.behaves_as != name:
+        _emit_inner(cmd, scan, [Word(spec.behaves_as, cmd.argv[0].raw or name)] + cmd.args, name)
+        return True
     if name == "ssh":
         return _unwrap_ssh(cmd, scan)
     if name in WRAPPERS:
@@ -234,6 +240,14 @@ def _sed_executes(cmd: Command) -> list[str]:
     return found
 
 
+def _also_as(cmd: Command, scan, argv0: str, label: str) -> None:
+    """Judge `cmd` also as the program its argv[0] says it is."""
+    if argv0 and DYN not in argv0 and argv0.rsplit("/", 1)[-1] != cmd.name:
+        assigns = {k: w for k, w in cmd.assigns.items() if k != "ARGV0"}
+        scan.emit(Command([Word(argv0, argv0)] + cmd.args, assigns, cmd.redirects, cmd.stdin,
+                          cmd.via + (f"{label} {argv0}",)))
+
+
 def _emit_inner(cmd: Command, scan, argv: list[Word], label: str) -> None:
     scan.emit(Command(argv=argv, assigns=cmd.assigns, redirects=cmd.redirects, stdin=cmd.stdin,
                       via=cmd.via + (label,)))
@@ -270,6 +284,12 @@ def _unwrap_generic(cmd: Command, scan, spec: Wrapper, label: str) -> bool:
             rest = rest[1:]
         cmd = Command(cmd.argv, assigns, cmd.redirects, cmd.stdin, cmd.via, cmd.cwd, cmd.effects)
     rest = rest[spec.skip:]
+    if label == "exec" and parsed.values.get("-a") and rest:
+        # exec -a NAME BIN: a multi-call program (busybox, Claude Code's own
+        # executable run as bfs or ugrep) behaves as the NAME it is given;
+        # judged as NAME and as BIN, so neither name hides what it does.
+        _also_as(Command(rest, cmd.assigns, cmd.redirects, cmd.stdin, cmd.via), scan,
+                 parsed.values["-a"][-1], "exec -a")
     if not rest:
         if label == "screen" or label in ("sudo", "su", "runuser", "doas") and (parsed.flags & {"-s", "--shell", "-i", "--login"}
                                                           or label != "sudo"):
@@ -471,8 +491,8 @@ def _run_script_file(cmd: Command, scan, path: Word | None, label: str, executab
         cmd.effects.append(Effect("shell.unknown-script", target=path.text,
                                   detail=f"{label}: cannot read the script"))
         return
-    if status == "not-shell":
-        return
+    if status in ("not-shell", "binary"):
+        return  # a program in another language, or compiled: judged by its name
     scan.parse(text or "", cmd.via + (label,), script_path=path.text)
 
 
