@@ -55,8 +55,9 @@ class FileReader:
         return name
 
     def read_script(self, path: str, stdin: Stdin | None = None) -> tuple[str, str | None]:
-        """-> ("shell", text) | ("missing", None) | ("unreadable", None) | ("not-shell", None)
-        | ("binary", None)."""
+        """-> ("shell", text) | ("missing", None) | ("unreadable", None) | ("not-shell", text):
+        a program in another language (its text: the shebang names its interpreter), or
+        ("not-shell", None) for text holding a NUL, ("binary", None) for a compiled program."""
         if path in STDIN_PATHS or path in self.virtual_files:
             text = self.read_file(path, stdin)
             return ("shell", text) if text is not None else ("unreadable", None)
@@ -82,7 +83,7 @@ class FileReader:
                 prog = os.path.basename([w for w in words[1:] if not w.startswith("-")][0]
                                         if [w for w in words[1:] if not w.startswith("-")] else "")
             if prog not in SHELLS:
-                return "not-shell", None
+                return "not-shell", text
         return "shell", text
 
     def abs_path(self, path: str) -> str:

@@ -148,6 +148,11 @@ def unwrap(cmd: Command, scan) -> bool:
     name = cmd.name
     if not cmd.argv:
         return False
+    if name == "git":
+        from .resolve import expand_git
+
+        if expand_git(cmd, scan):
+            return True
     if "ARGV0" in cmd.assigns and not cmd.assigns["ARGV0"].dynamic:
         _also_as(cmd, scan, cmd.assigns["ARGV0"].text, "ARGV0")  # zsh: ARGV0=rg BIN runs BIN as rg
     spec = scan.programs.get(name)
@@ -183,6 +188,12 @@ def unwrap(cmd: Command, scan) -> bool:
         return _unwrap_remote(cmd, scan, REMOTE_RUNNERS[name])
     if "/" in cmd.argv[0].text and not cmd.argv[0].dynamic:
         _run_script_file(cmd, scan, cmd.argv[0], cmd.argv[0].text, executable=True)
+    else:
+        from .resolve import script_on_path
+
+        found = script_on_path(name, cmd, scan)  # `tidy` is ~/bin/tidy: what bash will run
+        if found is not None:
+            _run_script_file(cmd, scan, Word(found, cmd.argv[0].raw), f"{name} ({found})", executable=True)
     return False
 
 
@@ -290,6 +301,8 @@ def _unwrap_generic(cmd: Command, scan, spec: Wrapper, label: str) -> bool:
         # judged as NAME and as BIN, so neither name hides what it does.
         _also_as(Command(rest, cmd.assigns, cmd.redirects, cmd.stdin, cmd.via), scan,
                  parsed.values["-a"][-1], "exec -a")
+    if label in PACKAGE_RUNNERS and rest:
+        rest = _package_command(rest, scan)
     if not rest:
         if label == "screen" or label in ("sudo", "su", "runuser", "doas") and (parsed.flags & {"-s", "--shell", "-i", "--login"}
                                                           or label != "sudo"):
@@ -377,6 +390,16 @@ def _run_project_script(cmd: Command, scan) -> None:
         scan.parse(line, cmd.via + (label,))
 
 
+# Runners that start a package's CLI by the package's name: `npx @railway/cli volume delete`.
+PACKAGE_RUNNERS = {"npx", "bunx", "pnpx", "npm exec", "pnpm exec", "pnpm dlx", "yarn exec", "yarn dlx"}
+
+
+def _package_command(argv: list[Word], scan) -> list[Word]:
+    from .resolve import package_bin
+
+    return [package_bin(argv[0], scan)] + argv[1:]
+
+
 def _unwrap_remote(cmd: Command, scan, runners: dict[str, Wrapper]) -> bool:
     """Emit what a platform's exec/run/ssh subcommand runs; the platform
     command itself is judged too (it is returned as not only a wrapper)."""
@@ -409,6 +432,8 @@ def _unwrap_remote(cmd: Command, scan, runners: dict[str, Wrapper]) -> bool:
         for opt in spec.string_options:
             for text in parsed.values.get(opt, []):
                 scan.parse(text, cmd.via + (f"{label} {opt}",))
+        if after and label in PACKAGE_RUNNERS:
+            after = _package_command(after, scan)
         if after and label == "uv run" and after[0].text.endswith((".py", ".pyw")):
             after = [Word("python", "python")] + after  # `uv run tool.py` runs the file with the project's python
         if after:
@@ -491,9 +516,26 @@ def _run_script_file(cmd: Command, scan, path: Word | None, label: str, executab
         cmd.effects.append(Effect("shell.unknown-script", target=path.text,
                                   detail=f"{label}: cannot read the script"))
         return
-    if status in ("not-shell", "binary"):
-        return  # a program in another language, or compiled: judged by its name
+    if status == "binary":
+        return  # compiled: judged by its name
+    if status == "not-shell":
+        if executable and text is not None:
+            _run_program_file(cmd, scan, path, text, label)
+        return
     scan.parse(text or "", cmd.via + (label,), script_path=path.text)
+
+
+def _run_program_file(cmd: Command, scan, path: Word, text: str, label: str) -> None:
+    """`./tool.py` with `#!/usr/bin/env python3` is `python3 ./tool.py`: judged as its
+    interpreter running the file, which the interpreter's pack table reads by content."""
+    from .resolve import shebang
+
+    interpreter = shebang(text)
+    if not interpreter or "/" in interpreter[0] or interpreter[0] == cmd.name:
+        return
+    full = Word(scan.abs_path(os.path.expanduser(path.text)), path.raw)
+    scan.emit(Command(argv=[Word(w, w) for w in interpreter] + [full] + cmd.args, assigns=cmd.assigns,
+                      redirects=cmd.redirects, stdin=cmd.stdin, via=cmd.via + (label,)))
 
 
 # Tools whose output is shell code that only sets up the environment:
