@@ -28,6 +28,8 @@ KINDS = {
     "fs.overwrite-outside": ("a redirection overwrites a file outside the project", "guardsh.analyzers.filesystem"),
     "fs.delete-replaced": ("a file moved or copied over is then deleted", "guardsh.analyzers.filesystem"),
     "guard.write": ("a write into guardsh's own files or an agent's hook settings", "guardsh.analyzers.filesystem"),
+    "infra.state-absent": ("a configuration-management module is asked to make what it manages absent "
+                           "(`ansible -m postgresql_db -a 'name=shop state=absent'`)", "guardsh.shell.wrappers"),
     "disk.write-device": ("a redirection writes to a block device", "guardsh.analyzers.filesystem"),
     "secrets.read": ("a credential file is read", "guardsh.analyzers.secrets"),
     "secrets.print": ("a command prints tokens or every variable", "guardsh.analyzers.secrets"),

@@ -14,15 +14,19 @@ from ..model import DYN, Command, Effect, Stdin, Word
 class Wrapper:
     """How to find the command inside a wrapper's arguments."""
 
-    __slots__ = ("value_options", "skip", "as_string", "no_run_flags", "string_options", "split_options")
+    __slots__ = ("value_options", "skip", "as_string", "no_run_flags", "string_options", "split_options",
+                 "bare_words", "command_options")
 
-    def __init__(self, values="", skip=0, as_string=False, no_run="", strings="", splits=""):
+    def __init__(self, values="", skip=0, as_string=False, no_run="", strings="", splits="", bare="",
+                 commands=""):
         self.value_options = frozenset(values.split())
         self.skip = skip  # positionals before the command: timeout's DURATION, ssh's HOST
         self.as_string = as_string  # the rest is one shell line, as ssh and watch run it
         self.no_run_flags = frozenset(no_run.split())  # flags after which nothing runs
         self.string_options = frozenset(strings.split())  # options whose value is a shell line
         self.split_options = frozenset(splits.split())  # options whose value is split into argv
+        self.bare_words = frozenset(bare.split())  # option-like words with no letter: `env -`
+        self.command_options = frozenset(commands.split())  # the command's words follow: `nix develop -c CMD ARGS`
 
 
 _w = Wrapper
@@ -34,7 +38,15 @@ WRAPPERS: dict[str, Wrapper] = {
                no_run="-l --list -v --validate -k -K -V --version -e --edit"),
     "doas": _w("-u -C"),
     "run0": _w("--user -u --group -g --setenv --chdir -D --property --nice --machine"),
-    "env": _w("-u --unset -C --chdir", splits="-S --split-string"),
+    "env": _w("-u --unset -C --chdir --default-signal --ignore-signal --block-signal", splits="-S --split-string",
+              bare="-"),
+    # Elevation: the command runs as another user or group.
+    "pkexec": _w("--user"),
+    "sg": _w("", skip=1, strings="-c"),
+    "sshpass": _w("-p -f -d -P"),
+    # Secret injectors: the command runs with production credentials in its environment.
+    "envchain": _w("", skip=1),
+    "summon": _w("-p --provider -f -D --up --environment"),
     "nohup": _w(),
     "setsid": _w(),
     "time": _w("-f --format -o --output"),
@@ -99,7 +111,6 @@ _RUN_OPTS = (_EXEC_OPTS + " -v --volume --mount -p --publish --name --network --
              "--tmpfs --volumes-from --link --expose --health-cmd --cidfile")
 _K8S_OPTS = "-c --container -n --namespace --context -f --filename --kubeconfig --pod-running-timeout"
 REMOTE_RUNNERS: dict[str, dict[str, Wrapper]] = {
-    "kubectl": {"exec": _w(_K8S_OPTS, skip=1)},
     "oc": {"exec": _w(_K8S_OPTS, skip=1), "rsh": _w(_K8S_OPTS, skip=1)},
     "docker": {"exec": _w(_EXEC_OPTS, skip=1), "compose exec": _w(_EXEC_OPTS, skip=1),
                "container exec": _w(_EXEC_OPTS, skip=1), "run": _w(_RUN_OPTS, skip=1),
@@ -116,8 +127,6 @@ REMOTE_RUNNERS: dict[str, dict[str, Wrapper]] = {
     "fly": {"ssh console": _w("-a --app -r --region -s --select -u --user", strings="-C --command")},
     "flyctl": {"ssh console": _w("-a --app -r --region -s --select -u --user", strings="-C --command")},
     "gcloud": {"compute ssh": _w("--zone --project", strings="--command")},
-    "ansible": {"*": _w("-m --module-name -i --inventory -u --user -f --forks -e --extra-vars "
-                        "-l --limit", strings="-a --args")},
     "vagrant": {"ssh": _w("", strings="-c --command")},
     "render": {"ssh": _w("")},
     "tmux": {sub: _w("-s -n -t -c -x -y -F -e -l -L -S -f -p") for sub in (
@@ -132,12 +141,47 @@ REMOTE_RUNNERS: dict[str, dict[str, Wrapper]] = {
     "rye": {"run": _w("")},
     "conda": {"run": _w("-n --name -p --prefix")},
     "bundle": {"exec": _w("")},
+    "bun": {"x": _w("-p --package --bun")},
+    "dotnet": {"tool run": _w("")},
     "npm": {"exec": _w("-p --package -w --workspace", strings="-c --call")},
     "pnpm": {"exec": _w("-C --dir -F --filter"), "dlx": _w("--package")},
     "yarn": {"exec": _w(""), "dlx": _w("-p --package")},
     "mise": {"exec": _w(""), "x": _w("")},
     "direnv": {"exec": _w("", skip=1)},
     "nix-shell": {"*": _w("-p --packages -A --attr -I", strings="--run --command")},
+    "nix": {"develop": _w("--profile -i --keep --unset --impure", commands="-c --command"),
+            "shell": _w("--profile -i --keep --unset", commands="-c --command")},
+    "devbox": {"run": _w("-c --config -e --env --env-file")},
+    # Secret injectors: the command runs with production credentials in its environment.
+    "op": {"run": _w("--env-file --account --session --cache --config --encoding")},
+    "doppler": {"run": _w("-p --project -c --config -t --token --mount --mount-format --fallback",
+                          strings="--command")},
+    "dotenv": {"*": _w("-e -c -v -p")},
+    "dotenvx": {"run": _w("-f --env-file -e --env --convention -fk --env-keys-file")},
+    "aws-vault": {"exec": _w("-d --duration -r --region -t --mfa-token --prompt --ec2-server --ecs-server", skip=1)},
+    "infisical": {"run": _w("--env --projectId --path --token --domain -t --tags", strings="--command")},
+    "sops": {"exec-env": _w("", skip=1), "exec-file": _w("--output-type --input-type --filename", skip=1)},
+    "chamber": {"exec": _w("-b --backend")},
+    "teller": {"run": _w("-c --config")},
+    "berglas": {"exec": _w("--local")},
+    "vault": {"agent": _w("-config")},
+    # Remote and container execution.
+    "tsh": {"ssh": _w("-l --login -p --port --proxy --cluster --user -A --forward-agent -L -N", skip=1)},
+    "mosh": {"*": _w("--ssh -p --port --server --predict --family --bind-server", skip=1)},
+    "lxc": {"exec": _w("--env --user --group --cwd --mode", skip=1)},
+    "incus": {"exec": _w("--env --user --group --cwd --mode", skip=1)},
+    "multipass": {"exec": _w("-d --working-directory", skip=1)},
+    "limactl": {"shell": _w("--workdir --shell", skip=1)},
+    "distrobox": {"enter": _w("-n --name -e --exec -a --additional-flags", skip=1)},
+    "toolbox": {"run": _w("-c --container -d --distro -r --release")},
+    "devcontainer": {"exec": _w("--workspace-folder --container-id --config --remote-env")},
+    "machinectl": {"shell": _w("--uid -E --setenv", skip=1)},
+    "flatpak-spawn": {"*": _w("--env --directory --forward-fd")},
+    "kubectl": {"exec": _w(_K8S_OPTS, skip=1),
+                "run": _w(_K8S_OPTS + " --image --restart --overrides --env --labels -l --port --serviceaccount "
+                          "--image-pull-policy --annotations --requests --limits", skip=1),
+                "debug": _w(_K8S_OPTS + " --image --target --profile --copy-to --share-processes "
+                            "--set-image --env --custom", skip=1)},
 }
 
 _NOT_A_COMMAND = Word(DYN, "<unknown>")
@@ -182,6 +226,10 @@ def unwrap(cmd: Command, scan) -> bool:
     if name in ("at", "batch"):
         _run_stdin(cmd, scan, name)
         return False
+    if _database_shell(cmd, scan):
+        return False
+    if name in ("ansible", "salt", "salt-ssh", "salt-call"):
+        return _unwrap_config_management(cmd, scan)
     if name in PROJECT_RUNNERS:
         _run_project_script(cmd, scan)
     if name in REMOTE_RUNNERS:
@@ -230,7 +278,53 @@ def embedded_shell_lines(cmd: Command) -> list[tuple[str, str]]:
                 lines.append((f"tar {opt}", value.removeprefix("exec=")))
     elif name in ("sed", "gsed"):
         lines.extend(("sed e", line) for line in _sed_executes(cmd))
+    elif name in ("aws", "az"):
+        lines.extend(_remote_command_lines(cmd))
     return lines
+
+
+def _remote_command_lines(cmd: Command) -> list[tuple[str, str]]:
+    """Shell lines a cloud CLI sends to a machine: `aws ssm send-command
+    --parameters commands=[...]`, `aws ssm start-session ... command=...`,
+    `az vm run-command invoke --scripts ...`."""
+    import json
+    import re
+
+    words = [w.text for w in cmd.args]
+    positionals = [w for w in words if not w.startswith("-")]
+    found = []
+    if cmd.name == "aws" and positionals[:1] == ["ssm"]:
+        for i, w in enumerate(words[:-1]):
+            if w != "--parameters":
+                continue
+            value = words[i + 1]
+            try:
+                data = json.loads(value) if value.lstrip().startswith("{") else None
+            except ValueError:
+                data = None
+            if isinstance(data, dict):
+                for key in ("commands", "command"):
+                    items = data.get(key)
+                    found.extend(items if isinstance(items, list) else [items] if isinstance(items, str) else [])
+                continue
+            m = re.match(r"\s*commands?=(.*)$", value, re.S)
+            if m:
+                rest = m.group(1).strip()
+                try:
+                    items = json.loads(rest) if rest.startswith("[") else [rest.strip("'\"")]
+                except ValueError:
+                    items = [rest.strip("[]'\"")]
+                found.extend(str(x) for x in items)
+        return [("aws ssm --parameters", line) for line in found]
+    if cmd.name == "az" and positionals[:2] == ["vm", "run-command"]:
+        for i, w in enumerate(words):
+            if w in ("--scripts", "--script"):
+                for value in words[i + 1:]:
+                    if value.startswith("-"):
+                        break
+                    found.append(value)
+        return [("az vm run-command --scripts", line) for line in found]
+    return []
 
 
 def _sed_executes(cmd: Command) -> list[str]:
@@ -268,6 +362,12 @@ def _unwrap_generic(cmd: Command, scan, spec: Wrapper, label: str) -> bool:
     args = cmd.args
     values = spec.value_options | spec.string_options | spec.split_options
     parsed, i = parse_args(args, values, stop_at_first_positional=True)
+    while spec.bare_words and i < len(args) and args[i].text in spec.bare_words:  # env -i - CMD
+        more, j = parse_args(args[i + 1:], values, stop_at_first_positional=True)
+        parsed.flags |= more.flags
+        for k, v in more.values.items():
+            parsed.values.setdefault(k, []).extend(v)
+        i += 1 + j
     if parsed.flags & spec.no_run_flags:
         return True
     if spec.string_options:  # `su deploy -c CMD`: the line may follow a positional
@@ -276,6 +376,10 @@ def _unwrap_generic(cmd: Command, scan, spec: Wrapper, label: str) -> bool:
         for text in lines:
             scan.parse(text, cmd.via + (f"{label} -c",), stdin=cmd.stdin)
         if lines:
+            return True
+        # `runuser -u USER [--] CMD` runs CMD; without -u (like su) a shell.
+        if label == "runuser" and parsed.flags & {"-u", "--user"} and args[i:]:
+            _emit_inner(cmd, scan, args[i:], label)
             return True
         if label in ("su", "runuser", "script"):
             _unguarded_shell(cmd, f"{label} starts a shell ($SHELL) for commands typed later")
@@ -419,7 +523,11 @@ def _unwrap_remote(cmd: Command, scan, runners: dict[str, Wrapper]) -> bool:
         cmd.memo["runs_from"] = start
         texts = [w.text for w in rest]
         values = spec.value_options | spec.string_options
-        if "--" in texts:
+        starts = [k for k, t in enumerate(texts) if t in spec.command_options]
+        if starts and ("--" not in texts or starts[0] < texts.index("--")):
+            parsed, _ = parse_args(rest[:starts[0]], values)
+            after = rest[starts[0] + 1:]
+        elif "--" in texts:
             parsed, _ = parse_args(rest[:texts.index("--")], values)
             after = rest[texts.index("--") + 1:]
         elif spec.string_options:
@@ -442,6 +550,81 @@ def _unwrap_remote(cmd: Command, scan, runners: dict[str, Wrapper]) -> bool:
             else:
                 _emit_inner(cmd, scan, after, label)
         return False
+    return False
+
+
+# A framework's database shell is the database's own client: what it reads on
+# stdin, or after `--`, is SQL (`echo 'DROP TABLE x;' | python manage.py dbshell`).
+_DATABASE_SHELLS = {("manage.py", "dbshell"), ("django-admin", "dbshell"), ("rails", "dbconsole"),
+                    ("rails", "db"), ("rails", "dbc")}
+
+
+def _database_shell(cmd: Command, scan) -> bool:
+    words = [w.text for w in cmd.args]
+    name = cmd.name
+    if name.startswith("python") and words and words[0].endswith("manage.py"):
+        name, words = "manage.py", words[1:]
+    elif name == "django" or (name.startswith("python") and words[:2] == ["-m", "django"]):
+        name, words = "django-admin", words[2:] if words[:2] == ["-m", "django"] else words
+    if not words or (name, words[0]) not in _DATABASE_SHELLS:
+        return False
+    client = [Word("psql", f"{cmd.name} {words[0]}")]
+    if "--" in words:
+        client += cmd.args[len(cmd.args) - len(words) + words.index("--") + 1:]
+    elif cmd.stdin is None:
+        return False  # an interactive database shell: what is typed there is the human's
+    _emit_inner(cmd, scan, client, f"{cmd.name} {words[0]}")
+    return True
+
+
+_ANSIBLE_VALUES = frozenset("-m --module-name -a --args -i --inventory -u --user -f --forks -e --extra-vars -l --limit "
+                            "-b --become-user --become-method -c --connection -T --timeout -M --module-path "
+                            "--private-key --vault-id --vault-password-file -P --poll -B --background".split())
+_SHELL_MODULES = {"shell", "command", "raw", "cmd.run", "cmd.run_all", "cmd.run_stdout", "cmd.shell", "cmd.exec_code_all"}
+_REMOVE_MODULES = {"file.remove", "file.rmdir", "file.absent", "file.delete"}
+
+
+def _unwrap_config_management(cmd: Command, scan) -> bool:
+    """Ad-hoc configuration management runs a module on many hosts:
+    `ansible HOSTS -m shell -a LINE`, `salt TARGET cmd.run LINE`, each judged
+    as the line; `-m file -a 'path=P state=absent'` and `salt T file.remove P`
+    as deleting P; any other module asked for `state=absent` removes what it
+    manages (a database, a user, a package...), which is reported as such."""
+    if cmd.name == "ansible":
+        parsed, _ = parse_args(cmd.args, _ANSIBLE_VALUES)
+        module = (parsed.value("-m", "--module-name") or "command").rsplit(".", 1)[-1]
+        arguments = parsed.values.get("-a", []) + parsed.values.get("--args", [])
+        label = f"ansible -m {module}"
+    else:
+        parsed, _ = parse_args(cmd.args, frozenset("-t --timeout -c --config-dir --out --return -b --batch-size "
+                                                   "-l --log-level --out-file".split()))
+        words = [w.text for w in parsed.positionals]
+        if cmd.name != "salt-call":
+            words = words[1:]  # the target
+        if not words:
+            return False
+        module, arguments = words[0], [w for w in words[1:] if "=" not in w.split(" ", 1)[0]]
+        label = f"{cmd.name} {module}"
+    if module in _SHELL_MODULES or module.rsplit(".", 1)[-1] in ("shell", "command", "raw"):
+        for line in arguments:
+            if DYN in line:
+                cmd.effects.append(Effect("shell.eval-dynamic", detail=f"{label} {line}"))
+            else:
+                scan.parse(line, cmd.via + (label,))
+        return not cmd.effects
+    if module in _REMOVE_MODULES:
+        _emit_inner(cmd, scan, [Word("rm", module), Word("-rf", module)] + [Word(a, a) for a in arguments], label)
+        return True
+    for text in arguments:
+        settings = dict(part.partition("=")[::2] for part in _split_words(text) if "=" in part)
+        if settings.get("state") != "absent":
+            continue
+        if module == "file" and settings.get("path"):
+            _emit_inner(cmd, scan, [Word("rm", label), Word("-rf", label), Word(settings["path"], settings["path"])],
+                        label)
+            return True
+        target = settings.get("name") or settings.get("path") or settings.get("db") or module
+        cmd.effects.append(Effect("infra.state-absent", target=target, detail=f"{label} {text}"))
     return False
 
 
@@ -579,7 +762,7 @@ def _unwrap_string_builtin(cmd: Command, scan, name: str) -> bool:
     return False
 
 
-_XARGS_VALUES = frozenset("-a --arg-file -d --delimiter -E -e --eof -I -i --replace -L -l "
+_XARGS_VALUES = frozenset("-a --arg-file -d --delimiter -E -e --eof -I -i -J -R -S -L -l "
                           "--max-lines -n --max-args -P --max-procs -s --max-chars "
                           "--process-slot-var".split())
 
@@ -589,7 +772,10 @@ def _unwrap_xargs(cmd: Command, scan) -> bool:
                            optional_value_options=frozenset({"-i", "-e", "-l"}))
     rest = cmd.args[i:] or [Word("echo", "echo")]
     items = _xargs_items(cmd, scan, parsed)
-    replace_str = parsed.value("-I", "--replace", "-i")
+    # -I/-i/--replace[=R] (GNU) and -J R (BSD) put the items where R stands.
+    replace_str = parsed.value("-I", "--replace", "-i", "-J")
+    if replace_str is None and "--replace" in parsed.flags:
+        replace_str = "{}"
     if replace_str is not None:
         replace_str = replace_str or "{}"
         for item in items or [DYN]:
