@@ -11,7 +11,7 @@ from .. import exits
 from ..outcome import approvals, audit
 from ..outcome.ancestry import inside_guardsh
 from ..outcome.approvals import DEFAULT_TTL, duration
-from ..outcome.messages import one_line, visible
+from ..outcome.messages import COMMAND_LABEL, listed, one_line, show_command, visible
 from ..outcome.tty import NoTerminal, ask_phrase, random_phrase
 
 
@@ -47,18 +47,20 @@ def approve_interactively(approval_id: str) -> int:
         return exits.FAILED
     settings = _settings()
     ttl = float(settings.get("approval_ttl", DEFAULT_TTL))
-    shown = (f"\nguardsh: an agent was refused this command because no one could confirm it "
-             f"on a terminal.\n"
-             f"  request: {rid}, filed {duration(time.time() - approvals.created(request))} ago "
-             f"by process {request.get('pid')}\n"
-             f"  cwd: {request.get('cwd')}\n"
-             f"  rules: {', '.join(rules) or '-'}\n"
-             f"  targets: {', '.join(request.get('targets') or []) or '-'}\n"
-             f"{request.get('description', '')}\n"
-             f"Approving lets this exact command run once, from that directory, within "
-             f"{duration(ttl)}.\n")
+    def shown(width: int | None) -> str:
+        return (f"\nguardsh: an agent was refused this command because no one could confirm it "
+                f"on a terminal.\n"
+                f"  request: {rid}, filed {duration(time.time() - approvals.created(request))} ago "
+                f"by process {request.get('pid')}\n"
+                f"  cwd: {request.get('cwd')}\n"
+                f"  rules: {', '.join(rules) or '-'}\n"
+                f"  targets: {', '.join(request.get('targets') or []) or '-'}\n"
+                f"{_description(request, width)}\n"
+                f"Approving lets this exact command run once, from that directory, within "
+                f"{duration(ttl)}.\n")
+
     try:
-        ok = ask_phrase(request.get("phrase_target") or random_phrase(), visible(shown),
+        ok = ask_phrase(request.get("phrase_target") or random_phrase(), shown,
                         float(settings.get("confirm_timeout", 120)), action="approve it",
                         nothing="nothing was approved")
     except NoTerminal:
@@ -78,6 +80,17 @@ def approve_interactively(approval_id: str) -> int:
     return exits.OK
 
 
+def _description(request: dict, width: int | None) -> str:
+    """The whole command, wrapped to this terminal, its matched parts marked,
+    and why; a request filed by an older guardsh has only its description."""
+    command, explanation = request.get("command", ""), request.get("explanation")
+    if not isinstance(command, str) or not isinstance(explanation, str):
+        return str(request.get("description", ""))
+    marks = [tuple(m) for m in request.get("marks") or [] if isinstance(m, list) and len(m) == 2
+             and all(isinstance(i, int) for i in m)]
+    return f"{COMMAND_LABEL}{show_command(command, marks, width, len(COMMAND_LABEL))}\n{explanation}"
+
+
 def print_pending() -> int:
     """`guardsh pending`: id, age, status, cwd, command, rules."""
     requests = approvals.pending_requests()
@@ -89,7 +102,7 @@ def print_pending() -> int:
     for r in requests:
         print(visible(f"{r['id']:8}{duration(now - approvals.created(r)):>6}  {r['status']:9} "
                        f"{r.get('cwd')}"))
-        print(visible(f"{'':26}{one_line(r.get('command', ''), 200)}  [{', '.join(r.get('rules') or [])}]"))
+        print(f"{'':26}{listed(str(r.get('command', '')), 26)}  {visible('[' + ', '.join(r.get('rules') or []) + ']')}")
     print("Approve one with `guardsh approve ID` (in your own terminal).")
     return exits.OK
 
@@ -129,5 +142,5 @@ def _settings() -> dict:
     try:
         return load_ruleset().settings
     except ConfigError as e:
-        sys.stderr.write(f"{e}\nguardsh: warning: the rules above are broken; using default settings.\n")
+        sys.stderr.write(f"{visible(str(e))}\nguardsh: warning: the rules above are broken; using default settings.\n")
         return {}

@@ -17,6 +17,8 @@ def load_rules_or_exit(start: str | None = None):
     try:
         return load_ruleset(project_file=find_project_rules(start))
     except ConfigError as e:
-        sys.stderr.write(f"{e}\nguardsh: the rules above are broken; nothing will run until they "
+        from ..outcome.messages import visible  # a project's rules file is the agent's to write
+
+        sys.stderr.write(f"{visible(str(e))}\nguardsh: the rules above are broken; nothing will run until they "
                          "are fixed (check them with `guardsh rules check`).\n")
         sys.exit(exits.CONFIG)

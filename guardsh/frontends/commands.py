@@ -58,10 +58,11 @@ def check(as_json: bool, batch: bool, cwd: str | None, command: tuple[str, ...])
         click.echo(json.dumps(verdict.as_json()))
     else:
         from ..outcome.messages import describe, visible
+        from ..outcome.tty import terminal_width
 
         click.echo(verdict.decision)
         if verdict.matches:
-            click.echo(visible(describe(text, verdict)))
+            click.echo(visible(describe(text, verdict, terminal_width(sys.stdout))))
     return exits.BLOCKED if verdict.blocked else exits.OK
 
 
@@ -79,7 +80,9 @@ def rules_check() -> int:
     try:
         rs = load_ruleset()
     except ConfigError as e:
-        click.echo(str(e), err=True)
+        from ..outcome.messages import visible
+
+        click.echo(visible(str(e)), err=True)
         return exits.CONFIG
     click.echo(f"ok: {len(rs.rules)} rules from {len(rs.files)} files")
     return 0
@@ -89,11 +92,14 @@ def rules_check() -> int:
 def rules_list() -> int:
     """Show the active rules and the file each came from."""
     rs = load_rules_or_exit()
+    from ..outcome.messages import visible
+
+    # A project's .guardsh/rules.toml is in the repository, which an agent can write.
     for r in rs.rules:
-        click.echo(f"{r.id:42} {r.action:8} {r.source}:{r.line}")
-        click.echo(f"    {r.reason}")
+        click.echo(visible(f"{r.id:42} {r.action:8} {r.source}:{r.line}"))
+        click.echo(visible(f"    {r.reason}"))
     for a in rs.allow:
-        click.echo(f"allow {a.rule}: /{a.command}/ ({a.reason}) {a.source}:{a.line}")
+        click.echo(visible(f"allow {a.rule}: /{a.command}/ ({a.reason}) {a.source}:{a.line}"))
     return 0
 
 
@@ -103,15 +109,16 @@ def rules_list() -> int:
 def log(lines: int, as_json: bool) -> int:
     """Show recent decisions from the audit log."""
     from ..outcome.audit import read_recent
-    from ..outcome.messages import visible
+    from ..outcome.messages import listed, visible
 
     for e in read_recent(lines):
         if as_json:
             click.echo(json.dumps(e))
         else:
             rules = ",".join(e.get("rules") or []) or "-"
-            click.echo(visible(f"{e.get('time', '?')}  {e.get('decision', '?'):7} {e.get('outcome', '?'):8} "
-                               f"{rules:30} {e.get('command', '')[:100]}"))
+            head = visible(f"{e.get('time', '?')}  {e.get('decision', '?'):7} {e.get('outcome', '?'):8} {rules:30} ")
+            # the whole command: what ran is not cut short in the record a human audits
+            click.echo(head + listed(str(e.get("command", "")), 4))
     return 0
 
 

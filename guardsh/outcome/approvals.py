@@ -46,7 +46,7 @@ import secrets
 import time
 
 from .. import paths
-from .messages import describe
+from .messages import describe, explain, marked_spans
 from .tty import raise_interrupt
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud and typed by a human
@@ -130,6 +130,8 @@ def request_approval(key: str, shown: str, cwd: str | None, verdict, lifetime: f
               "rules": verdict.rule_ids,
               "targets": list(dict.fromkeys(m.target.replace("\x00", "$?") for m in verdict.matches if m.target)),
               "description": describe(shown, verdict), "phrase_target": verdict.phrase_target(),
+              # for `guardsh approve` to show the command at its own terminal's width:
+              "explanation": explain(verdict), "marks": marked_spans(shown, verdict),
               "pid": os.getpid()}
     while True:
         rid = new_id()

@@ -76,7 +76,8 @@ def resolve(verdict, request: Request, ruleset) -> Outcome:
     rules = verdict.rule_ids
     if verdict.decision == "deny":
         record("deny", "refused", rules)
-        return _refuse(request, messages.refusal(request.shown, verdict, "A rule denies it outright."))
+        return _refuse(request, messages.refusal(request.shown, verdict, "A rule denies it outright.",
+                                                 width=_width(request)))
     if request.channel != HOOK:
         from . import tty as confirm
 
@@ -135,14 +136,14 @@ def _approved_elsewhere(verdict, request: Request, ruleset, record) -> Outcome:
     except Exception as e:  # noqa: BLE001 - still refused; the human can run it by hand
         record("confirm", "refused", rules, confirmed="no-terminal")
         why = f"{NO_TERMINAL} No approval could be filed: {getattr(e, 'strerror', None) or e}."
-        return _refuse(request, messages.refusal(shown, verdict, why))
+        return _refuse(request, messages.refusal(shown, verdict, why, width=_width(request)))
     if wait <= 0:
         record("confirm", "refused", rules, confirmed="no-terminal", approval=rid)
-        return _refuse(request, messages.refusal(shown, verdict, NO_TERMINAL,
+        return _refuse(request, messages.refusal(shown, verdict, NO_TERMINAL, width=_width(request),
                                                  approval=(rid, approvals.duration(ttl))))
     approve = f"guardsh approve {rid}"
     _tell(f"guardsh: waiting up to {wait} s for a human to approve this; nothing has run yet.\n"
-          f"{messages.describe(shown, verdict)}\nAsk your human to run `{approve}` in their own "
+          f"{messages.describe(shown, verdict, _width(request))}\nAsk your human to run `{approve}` in their own "
           "terminal; it runs as soon as they approve.\n")
     approvals.notify("guardsh: a command waits for approval", messages.visible(f"{approve}\n{shown[:200]}"))
     try:
@@ -152,7 +153,7 @@ def _approved_elsewhere(verdict, request: Request, ruleset, record) -> Outcome:
     if not approval:
         record("confirm", "refused", rules, confirmed="not-approved-in-time", approval=rid)
         return _refuse(request, messages.refusal(shown, verdict, f"No human approved it within {wait} s.",
-                                                 approval=(rid, approvals.duration(ttl))))
+                                                 approval=(rid, approvals.duration(ttl)), width=_width(request)))
     _tell(f"guardsh: approved ({rid}); running it.\n")
     record("confirm", "allowed", rules, confirmed="approved", approval=approval.get("id"),
            approved_by=approval.get("by"))
@@ -173,6 +174,16 @@ def _tell(text: str) -> None:
 
     sys.stderr.write(visible(text))
     sys.stderr.flush()
+
+
+def _width(request: Request) -> int | None:
+    """Wrap what goes to stderr at its terminal's width, if a human reads it
+    there; an agent (a pipe, a hook) reads each line of the command whole."""
+    if request.channel == HOOK:
+        return None
+    from .tty import terminal_width
+
+    return terminal_width(sys.stderr)
 
 
 def _cwd() -> str | None:

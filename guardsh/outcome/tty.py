@@ -35,13 +35,14 @@ def phrase_for(verdict: Verdict) -> str:
 def ask(command: str, verdict: Verdict, timeout: float = 120.0) -> bool:
     """Ask on /dev/tty; True only when the exact phrase was typed in time."""
     return ask_phrase(phrase_for(verdict),
-                      f"\n{DANGER}\n{describe(command, verdict)}\n", timeout)
+                      lambda width: f"\n{DANGER}\n{describe(command, verdict, width)}\n", timeout)
 
 
-def ask_phrase(phrase: str, shown: str, timeout: float = 120.0, action: str = "run it",
+def ask_phrase(phrase: str, shown, timeout: float = 120.0, action: str = "run it",
                nothing: str = "nothing was run") -> bool:
     """Show `shown` on /dev/tty and ask for `phrase` there; True only when it
-    was typed exactly and in time. `action` completes 'Type "PHRASE" to ...',
+    was typed exactly and in time. `shown` may be a function of the
+    terminal's width in columns, for text wrapped to fit it. `action` completes 'Type "PHRASE" to ...',
     `nothing` says what a refusal leaves undone. Raises NoTerminal."""
     try:
         tty_in = open("/dev/tty", encoding="utf-8", errors="replace")
@@ -49,7 +50,7 @@ def ask_phrase(phrase: str, shown: str, timeout: float = 120.0, action: str = "r
     except OSError as e:
         raise NoTerminal(str(e)) from None
     with tty_in, tty_out:
-        _say(tty_out, shown)
+        _say(tty_out, shown(terminal_width(tty_out)) if callable(shown) else shown)
         return _prompt(tty_in, tty_out, phrase, timeout, action, nothing)
 
 
@@ -81,6 +82,16 @@ def _prompt(tty_in, tty_out, phrase: str, timeout: float, action: str, nothing: 
         return True
     _say(tty_out, f"guardsh: that is not the phrase; {nothing}.\n")
     return False
+
+
+def terminal_width(stream) -> int | None:
+    """Columns of the terminal `stream` writes to; None if it is not one."""
+    import os
+
+    try:
+        return os.get_terminal_size(stream.fileno()).columns or None
+    except (OSError, ValueError, AttributeError):
+        return None
 
 
 def raise_interrupt(signum, frame):
