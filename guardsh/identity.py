@@ -14,4 +14,5 @@ SUBCOMMANDS = {
     "setup": "guardsh.frontends.commands",
     "approve": "guardsh.frontends.commands",
     "pending": "guardsh.frontends.commands",
+    "undo": "guardsh.frontends.commands",
 }

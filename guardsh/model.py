@@ -81,6 +81,24 @@ class Effect(Record):
         self.detail = detail  # the part of the command that shows it
 
 
+class Keep(Record):
+    """What guardsh would keep before a line destroys it, as the policy found it:
+    `kind` is how (one of policy.keep.KEEP_KINDS), `paths` absolute paths (a
+    repository, the files, a database file), `options` the rest (git's untracked
+    mode, a server's connection). The outcome turns it into a snapshot target."""
+
+    __slots__ = _fields = ("kind", "paths", "options")
+
+    def __init__(self, kind: str, paths: tuple[str, ...] = (), options: dict | None = None):
+        self.kind = kind
+        self.paths = tuple(paths)
+        self.options = options if options is not None else {}
+
+    def as_json(self) -> dict:
+        shown = {k: v for k, v in self.options.items() if k not in ("project", "home", "globs")}
+        return {"kind": self.kind, "paths": list(self.paths), **shown}
+
+
 class Command(Record):
     __slots__ = ("argv", "assigns", "redirects", "stdin", "via", "cwd", "effects", "memo", "name")
     _fields = __slots__[:-2]

@@ -157,10 +157,11 @@ def _guard_roots(project: str | None, home: str) -> list[str]:
     from . import paths
 
     key = (project, home, os.environ.get("XDG_CONFIG_HOME"), os.environ.get("XDG_STATE_HOME"),
-           os.environ.get("XDG_CACHE_HOME"))
+           os.environ.get("XDG_CACHE_HOME"), os.environ.get("XDG_DATA_HOME"))
     roots = _GUARD_ROOTS.get(key)
     if roots is None:
-        roots = [paths.config_dir(), paths.state_dir(), paths.cache_dir()]
+        # The data directory holds the snapshots `guardsh undo` restores.
+        roots = [paths.config_dir(), paths.state_dir(), paths.cache_dir(), paths.data_dir()]
         roots += [os.path.join(home, p) for p in GUARD_HOME_PATHS]
         roots += [os.path.join(project, p) for p in GUARD_PROJECT_PATHS] if project else []
         _GUARD_ROOTS[key] = roots

@@ -22,6 +22,16 @@ def write_rules(home: Path, text: str) -> Path:
     return path
 
 
+# For tests whose point is the asking (the prompt, approvals, refusals): guardsh
+# asks about keepable local losses (rm -rf data) as it did before snapshots,
+# instead of keeping a copy and running them.
+ASK_INSTEAD_OF_KEEPING = 'on_keepable = "confirm"'
+
+
+def ask_instead_of_keeping(home: Path, settings: str = "") -> Path:
+    return write_rules(home, f"[settings]\n{ASK_INSTEAD_OF_KEEPING}\n{settings}\n")
+
+
 def guardsh_env(home: Path, **extra) -> dict:
     env = dict(os.environ)
     env.update({"HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config"),

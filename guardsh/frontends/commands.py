@@ -44,7 +44,7 @@ def check(as_json: bool, batch: bool, cwd: str | None, command: tuple[str, ...])
         for raw in sys.stdin.buffer:
             line = raw.decode("utf-8", "surrogateescape").rstrip("\n")
             try:
-                verdict = judge(line, ruleset, cwd=cwd).as_json()
+                verdict = _with_plan(judge(line, ruleset, cwd=cwd), ruleset)
             except Exception as e:  # noqa: BLE001 - one bad line must not stop the batch
                 verdict = {"decision": "confirm", "rules": ["shell.internal-error"],
                            "reason": f"guardsh could not judge this line: {type(e).__name__}"}
@@ -54,8 +54,11 @@ def check(as_json: bool, batch: bool, cwd: str | None, command: tuple[str, ...])
         raise click.UsageError("give a command to check, or --batch")
     text = " ".join(command)
     verdict = judge(text, ruleset, cwd=cwd)
+    shown = _with_plan(verdict, ruleset)
+    if shown["decision"] != verdict.decision:
+        verdict = verdict.asked_instead(shown["unkept"])
     if as_json:
-        click.echo(json.dumps(verdict.as_json()))
+        click.echo(json.dumps(shown))
     else:
         from ..outcome.messages import describe, visible
         from ..outcome.tty import terminal_width
@@ -64,6 +67,19 @@ def check(as_json: bool, batch: bool, cwd: str | None, command: tuple[str, ...])
         if verdict.matches:
             click.echo(visible(describe(text, verdict, terminal_width(sys.stdout))))
     return exits.BLOCKED if verdict.blocked else exits.OK
+
+
+def _with_plan(verdict, ruleset) -> dict:
+    """The verdict as JSON; a snapshot says what would be kept (`kept`), or
+    becomes the confirm it would be when the copy cannot be kept (`unkept`)."""
+    if verdict.decision != "snapshot":
+        return verdict.as_json()
+    from ..outcome.keeping import Unkeepable, plan_verdict
+
+    planned = plan_verdict(verdict, ruleset)
+    if isinstance(planned, Unkeepable):
+        return verdict.asked_instead(planned.reason).as_json()
+    return {**verdict.as_json(), "kept": planned.record()}
 
 
 @main.group()
@@ -152,6 +168,23 @@ def approve(approval_id: str) -> int:
     from .approve import approve_interactively
 
     return approve_interactively(approval_id)
+
+
+@main.command(context_settings={"ignore_unknown_options": True, "help_option_names": []})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def undo(args: tuple[str, ...]) -> int:
+    """Restore what guardsh kept before a command: undo [--list [--json]] | ID [--force] | --prune."""
+    from ..outcome import audit
+    from ..outcome.keeping import settings_of
+    from ..outcome.snapshot.cli import main as undo_main
+
+    shown = " ".join(("guardsh", "undo", *args))
+
+    def record(entry: dict) -> None:
+        details = {k: v for k, v in entry.items() if k != "event"}
+        audit.record(shown, entry["event"], "done", None, **details)
+
+    return undo_main(list(args), settings=settings_of(load_rules_or_exit()), audit=record)
 
 
 @main.command()

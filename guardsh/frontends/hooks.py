@@ -184,19 +184,22 @@ def answer(agent: str, decision: str, message: str = "") -> tuple[str, int]:
         decision = "deny"
     if style == "pretooluse":
         if decision == "allow":
-            return "", 0
+            # No permissionDecision: an allow would skip the agent's own permission
+            # rules. A kept copy is said in systemMessage (what was kept, `guardsh undo ID`).
+            return (_json({"systemMessage": message}) if message else ""), 0
         return _json({"hookSpecificOutput": {"hookEventName": "PreToolUse", "permissionDecision": decision,
                                              "permissionDecisionReason": message}}), 0
     if style == "cursor":
         if decision == "allow":
-            return _json({"permission": "allow"}), 0
+            said = {"user_message": message, "agent_message": message} if message else {}
+            return _json({"permission": "allow", **said}), 0
         # Both spellings: 1.7-era docs used camelCase, later ones snake_case; a tester saw
         # the model receive user_message on deny, so both messages carry the whole text.
         return _json({"permission": decision, "user_message": message, "agent_message": message,
                       "userMessage": message, "agentMessage": message}), 0
     if style == "gemini":
-        if decision == "allow":
-            return "{}\n", 0  # stdout must be JSON on exit 0; the docs' own no-op answer
+        if decision == "allow":  # stdout must be JSON on exit 0; "{}" is the docs' own no-op answer
+            return (_json({"systemMessage": message}) if message else "{}\n"), 0
         return _json({"decision": decision, "reason": message}), 0
     raise ValueError(f"unknown agent {agent!r}")
 

@@ -7,8 +7,11 @@ One policy after the verdict, whoever asked:
 - HOOK: an agent's pre-command hook; never asks on a terminal (the agent
   owns it), files an approval request, or lets the agent ask its own prompt.
 
+A `snapshot` verdict is kept first (outcome/keeping.py), then allowed; if
+keeping fails in any way it is asked about as a confirm, with the reason.
+
 This is the only place that writes a decision to the audit log, so every
-channel uses one vocabulary: decision allow|confirm|deny, outcome
+channel uses one vocabulary: decision allow|snapshot|confirm|deny, outcome
 allowed|refused|asked, and `warnings` on every allowed command. The front
 end acts on the Outcome (exec bash, answer the agent)."""
 
@@ -58,6 +61,8 @@ class Outcome:
 
 def resolve(verdict, request: Request, ruleset) -> Outcome:
     """Audit the verdict and turn it into an Outcome for `request`'s channel."""
+    unkept: dict = {}
+
     def record(decision: str, outcome: str, rules=None, **extra) -> None:
         if request.via:
             extra["via"] = request.via
@@ -65,12 +70,57 @@ def resolve(verdict, request: Request, ruleset) -> Outcome:
             extra["cwd"] = request.cwd
         if request.channel == REPL:
             extra["interactive"] = True
-        audit.record(request.shown, decision, outcome, rules, **extra)
+        audit.record(request.shown, decision, outcome, rules, **unkept, **extra)
 
+    if verdict.decision == "snapshot":
+        kept = _keep_first(verdict, request, ruleset, record)
+        if isinstance(kept, Outcome):
+            return kept
+        unkept["unkept"] = kept
+        verdict = verdict.asked_instead(kept)
+        note = f"guardsh: could not keep a copy first ({kept}), so it asks as before."
+        if request.channel == HOOK:
+            outcome = _ask(verdict, request, ruleset, record)
+            if not outcome.allowed:
+                from .messages import visible
+
+                outcome.message = visible(f"{note}\n{outcome.message}")
+            return outcome
+        _tell(note + "\n")
     if not verdict.blocked:
         warnings = verdict.warnings
         record("allow", "allowed", **({"warnings": warnings} if warnings else {}))
         return Outcome("allow")
+    return _ask(verdict, request, ruleset, record)
+
+
+# An agent gives up on a hook after its timeout (60 s by default in Claude Code
+# and Gemini CLI) and may then run the command anyway: a snapshot taken in the
+# hook must end well before, or fail and be asked about.
+HOOK_SNAPSHOT_SECONDS = 20.0
+
+
+def _keep_first(verdict, request: Request, ruleset, record):
+    """Keep a copy of what the line destroys; an allow Outcome once it is kept
+    (audited, and the agent told in one line), else why it could not be."""
+    from . import keeping
+
+    budget = HOOK_SNAPSHOT_SECONDS if request.channel == HOOK else None
+    kept = keeping.keep_verdict(verdict, ruleset, request.shown, request.cwd, budget)
+    if isinstance(kept, keeping.Unkeepable):
+        return kept.reason
+    m = kept.manifest
+    record("snapshot", "allowed", verdict.rule_ids, snapshot=m.id, kept=m.kept, bytes=m.bytes, files=m.files)
+    from .messages import visible
+
+    line = visible(kept.summary())
+    if request.channel != HOOK:
+        _tell(line + "\n")
+    return Outcome("allow", line)
+
+
+def _ask(verdict, request: Request, ruleset, record) -> Outcome:
+    """A blocked verdict: refuse a deny, confirm on the terminal, or approve elsewhere."""
     from . import messages
 
     rules = verdict.rule_ids

@@ -1,4 +1,6 @@
-"""Commands + rules -> one verdict for the whole line: allow, confirm or deny.
+"""Commands + rules -> one verdict for the whole line: allow, snapshot, confirm
+or deny. `snapshot` is a confirm whose every loss guardsh can keep first
+(policy/keep.py): the gate keeps it, then runs the line without asking.
 The policy sees commands only; reading the line is the shell package's job
 (engine.judge joins the two)."""
 
@@ -6,8 +8,9 @@ from __future__ import annotations
 
 import os
 
-from ..model import Command, Effect, Record
+from ..model import Command, Effect, Keep, Record
 from ..textmatch import regex_search
+from .keep import keeps_for
 from .load import RuleSet
 from .match import Context, Match, match_rule
 from .schema import Rule
@@ -16,18 +19,25 @@ _RANK = {"allow": 0, "confirm": 1, "deny": 2}
 
 
 class Verdict(Record):
-    __slots__ = _fields = ("decision", "matches", "commands", "production")
+    __slots__ = _fields = ("decision", "matches", "commands", "production", "keep", "unkept")
 
     def __init__(self, decision: str, matches: list[Match] | None = None, commands: list[Command] | None = None,
-                 production: str | None = None):
-        self.decision = decision  # "allow" | "confirm" | "deny"
+                 production: str | None = None, keep: list[Keep] | None = None, unkept: str | None = None):
+        self.decision = decision  # "allow" | "snapshot" | "confirm" | "deny"
         self.matches = matches or []
         self.commands = commands or []
         self.production = production  # what made the target look like production, if anything
+        self.keep = keep or []  # snapshot: what to keep before running the line
+        self.unkept = unkept  # confirm: why what it destroys cannot be kept instead
 
     @property
     def blocked(self) -> bool:
-        return self.decision != "allow"
+        """Will it not run as it is? (A snapshot runs, once its copy is kept.)"""
+        return self.decision in ("confirm", "deny")
+
+    def asked_instead(self, why: str) -> Verdict:
+        """This verdict as a confirm: keeping a copy first turned out impossible."""
+        return Verdict("confirm", self.matches, self.commands, self.production, unkept=why)
 
     @property
     def rule_ids(self) -> list[str]:
@@ -61,6 +71,8 @@ class Verdict(Record):
                          "via": list(m.command.via), "target": m.target, "detail": m.detail}
                         for m in self.matches],
             "production": self.production,
+            **({"keep": [k.as_json() for k in self.keep]} if self.keep else {}),
+            **({"unkept": self.unkept} if self.unkept else {}),
         }
 
 
@@ -80,7 +92,14 @@ def decide(commands: list[Command], ruleset: RuleSet, cwd: str | None, home: str
     production = _production_signal(matches, ruleset.settings.get("production") or {}) if matches else None
     if production and decision == "confirm" and ruleset.settings["production"].get("escalate") == "deny":
         decision = "deny"
-    return Verdict(decision, matches, commands, production)
+    keep, unkept = [], None
+    if decision == "confirm":
+        if production:
+            unkept = f"it looks like production ({production}); guardsh keeps copies of local work only"
+        else:
+            keep, unkept = keeps_for(matches, ctx, ruleset.settings, ruleset.programs)
+            decision = "snapshot" if keep else decision
+    return Verdict(decision, matches, commands, production, keep, unkept)
 
 
 def _production_signal(matches: list[Match], production: dict) -> str | None:

@@ -13,13 +13,16 @@ from .schema import Matcher, Rule
 
 
 class Match(Record):
-    __slots__ = _fields = ("rule", "command", "target", "detail")
+    __slots__ = ("rule", "command", "target", "detail", "matcher")
+    _fields = __slots__[:-1]
 
-    def __init__(self, rule: Rule, command: Command, target: str | None = None, detail: str = ""):
+    def __init__(self, rule: Rule, command: Command, target: str | None = None, detail: str = "",
+                 matcher: Matcher | None = None):
         self.rule = rule
         self.command = command
         self.target = target
         self.detail = detail
+        self.matcher = matcher  # the [[rule.match]] that hit: its `keep`, `targets` and `effects`
 
 
 class Context:
@@ -38,7 +41,7 @@ def match_rule(rule: Rule, cmd: Command, programs: dict[str, ProgramSpec], ctx: 
         hit = _match(m, cmd, programs, ctx)
         if hit is not None:
             target, detail = hit
-            return Match(rule, cmd, target, detail or cmd.display())
+            return Match(rule, cmd, target, detail or cmd.display(), m)
     return None
 
 

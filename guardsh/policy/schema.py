@@ -35,8 +35,19 @@ MATCH_KEYS = {"program": (str, list), "subcommand": (str, list), "flags": list,
               "args": str, "destination": list,
               "not_args": str, "targets": list, "effects": list, "min_args": int,
               "env": dict, "verbs": list, "objects": list, "harmless": list, "unknown_program": bool,
-              "not_program": list}
+              "not_program": list, "keep": (str, list)}
 HARMLESS_KEYS = {"programs": list, "verbs": list, "words": list, "reason": str}
+# How what a match would destroy can be kept first (a [[rule.match]]'s `keep`;
+# policy/keep.py builds each, outcome/snapshot keeps it): the repository's
+# local state as refs, files by hard link (a pure unlink) or by copy, a SQLite
+# file by its backup API, objects on a declared local PostgreSQL server by pg_dump.
+KEEP_KINDS = ("git", "paths-unlink", "paths-overwrite", "sqlite", "postgres")
+# What a keepable confirm becomes: kept then run, or asked as before.
+ON_KEEPABLE = ("snapshot", "confirm")
+# [settings.undo]: the limits of keeping (outcome/snapshot/store.py's Settings has
+# the defaults; a test checks both name the same keys).
+UNDO_KEYS = {"max_bytes": int, "max_files": int, "total_bytes": int, "retention_days": (int, float),
+             "timeout_seconds": (int, float), "local_postgres": list}
 EXAMPLE_KEYS = {"match": list, "allow": list, "todo": list}
 TOP_KEYS = {"program": dict, "rule": list, "disable": list, "actions": dict, "allow": list,
             "settings": dict, "production": dict}
@@ -44,7 +55,7 @@ PRODUCTION_KEYS = {"patterns": list, "variables": list, "escalate": str}
 ESCALATIONS = ("phrase", "deny")
 ALLOW_KEYS = {"rule": str, "command": str, "reason": str}
 SETTINGS_KEYS = {"confirm_timeout": int, "hook_confirm": str, "approval_ttl": int,
-                 "approval_wait": int}
+                 "approval_wait": int, "on_keepable": (str, dict), "undo": dict}
 _ID = r"^[a-z0-9]+(-[a-z0-9]+)*\.[a-z0-9]+(-[a-z0-9]+)*$"
 
 
@@ -62,12 +73,12 @@ class Matcher(Record):
 
     __slots__ = _fields = ("program", "subcommand", "flags", "all_flags", "not_flags", "options",
                            "not_options", "args", "not_args", "targets", "effects", "min_args", "env",
-                           "destination", "verbs", "objects", "harmless", "unknown_program", "not_program")
+                           "destination", "verbs", "objects", "harmless", "unknown_program", "not_program", "keep")
 
     def __init__(self, program=(), subcommand=(), flags=frozenset(), all_flags=frozenset(),
                  not_flags=frozenset(), options=None, not_options=None, args=None, not_args=None,
                  targets=frozenset(), effects=(), min_args=0, env=None, destination=frozenset(),
-                 verbs=frozenset(), objects=(), harmless=(), unknown_program=False, not_program=()):
+                 verbs=frozenset(), objects=(), harmless=(), unknown_program=False, not_program=(), keep=()):
         self.program = tuple(program)
         self.subcommand = tuple(tuple(s) for s in subcommand)
         self.flags = frozenset(flags)
@@ -93,6 +104,7 @@ class Matcher(Record):
                               for h in harmless)
         self.unknown_program = unknown_program  # only programs no other rule or [program] names
         self.not_program = tuple(not_program)  # programs this matcher never applies to (globs)
+        self.keep = tuple(keep)  # KEEP_KINDS that can keep what it destroys, the first that applies wins
 
 
 class Rule(Record):
@@ -183,7 +195,7 @@ class _Lines:
                         counts[name] = counts.get(name, -1) + 1
                         table = (name, counts[name])
                 else:
-                    table = tuple(name.split(".", 1)) if name.startswith("program.") else (name,)
+                    table = tuple(name.split(".", 1)) if name.startswith(("program.", "settings.")) else (name,)
                 self.headers.setdefault(table, n)
                 continue
             m = keyline.match(line)
@@ -287,6 +299,7 @@ def parse_file(path: str, text: str, *, user: bool) -> RuleFile:
         problem(lines.of("settings", "hook_confirm"),
                 f"settings: key 'hook_confirm': must be one of {', '.join(HOOK_CONFIRM)}, not "
                 f"{hook_confirm!r}{_did_you_mean(hook_confirm, HOOK_CONFIRM)}")
+    _check_keeping_settings(settings, lambda *k: lines.of("settings", *k), problem)
     out.settings = settings
     production = data.get("production") or {}
     if isinstance(production, dict):
@@ -397,6 +410,11 @@ def _parse_matcher(m: dict, line_of, problem, label: str) -> Matcher:
         if not verb.isalnum() or verb != verb.lower():
             problem(line_of("verbs"), f"{label}key 'verbs': {verb!r} must be one lower-case word "
                                       "(parts of `delete-bucket` or `db:drop` are matched one by one)")
+    keep = _strings(m.get("keep", []))
+    for kind in keep:
+        if kind not in KEEP_KINDS:
+            problem(line_of("keep"), f"{label}key 'keep': unknown way to keep {kind!r}"
+                                     f"{_did_you_mean(kind, KEEP_KINDS)} (one of {', '.join(KEEP_KINDS)})")
     if not any(k in m for k in ("program", "effects")):
         problem(line_of("program"), f"{label}match: needs 'program' or 'effects'")
     if m.get("effects"):
@@ -420,7 +438,37 @@ def _parse_matcher(m: dict, line_of, problem, label: str) -> Matcher:
         env=regex_table("env"), destination=frozenset(destination),
         verbs=frozenset(_strings(m.get("verbs", []))), objects=tuple(_strings(m.get("objects", []))),
         harmless=tuple(harmless), unknown_program=bool(m.get("unknown_program", False)),
-        not_program=tuple(_strings(m.get("not_program", []))))
+        not_program=tuple(_strings(m.get("not_program", []))),
+        keep=tuple(k for k in keep if k in KEEP_KINDS))
+
+
+def _check_keeping_settings(settings: dict, line_of, problem) -> None:
+    """[settings] on_keepable (a word, or a table of rule id / keep kind / default -> word)
+    and [settings.undo] (the limits)."""
+    import re
+
+    on_keepable = settings.get("on_keepable")
+    choices = on_keepable.items() if isinstance(on_keepable, dict) else (
+        [(None, on_keepable)] if isinstance(on_keepable, str) else [])
+    for key, value in choices:
+        where = ("on_keepable",) + ((key,) if key else ())
+        label = f"settings: key 'on_keepable{'.' + key if key else ''}'"
+        if value not in ON_KEEPABLE:
+            problem(line_of(*where), f"{label}: must be one of {', '.join(ON_KEEPABLE)}, not {value!r}"
+                                     f"{_did_you_mean(str(value), ON_KEEPABLE)}")
+        if key is not None and key != "default" and key not in KEEP_KINDS and not re.match(_ID, key):
+            problem(line_of(*where), f"{label}: name a rule id (git.discard-changes), a way to keep "
+                                     f"({', '.join(KEEP_KINDS)}) or 'default'")
+    undo = settings.get("undo")
+    if isinstance(undo, dict):
+        _check_keys(undo, UNDO_KEYS, lambda k: line_of("undo", k), problem, "settings.undo: ")
+        for key, value in undo.items():
+            if key in UNDO_KEYS and key != "local_postgres" and isinstance(value, (int, float)) and value < 0:
+                problem(line_of("undo", key), f"settings.undo: key '{key}': must not be negative")
+        for server in _list(undo.get("local_postgres", [])):
+            if not isinstance(server, str) or not re.match(r"^[^:\s]+:\d+$", server):
+                problem(line_of("undo", "local_postgres"), "settings.undo: key 'local_postgres': each entry is "
+                                                          f"\"host:port\" of a local development server, not {server!r}")
 
 
 def _check_keys(table: dict, allowed: dict, line_of, problem, label: str) -> None:

@@ -15,8 +15,15 @@ import time
 import pexpect
 import pytest
 
-from helpers import GUARDSH, guardsh_env, run_guardsh, write_rules
+from helpers import GUARDSH, guardsh_env, run_guardsh, write_rules, ask_instead_of_keeping
 from guardsh.outcome import ancestry, approvals
+
+
+@pytest.fixture(autouse=True)
+def _asked_not_kept(isolated_home):
+    """These tests are about asking: keepable losses are asked about, not kept."""
+    ask_instead_of_keeping(isolated_home)
+
 
 pytestmark = pytest.mark.pty
 
@@ -64,7 +71,7 @@ def audit_entries(home) -> list[dict]:
 
 
 def write_settings(home, text: str) -> None:
-    write_rules(home, f"[settings]\n{text}\n")
+    ask_instead_of_keeping(home, text)
 
 
 @needs_plain_terminal

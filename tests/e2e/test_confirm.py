@@ -6,7 +6,14 @@ from __future__ import annotations
 import pexpect
 import pytest
 
-from helpers import GUARDSH, guardsh_env, write_rules
+from helpers import GUARDSH, guardsh_env, write_rules, ask_instead_of_keeping
+
+
+@pytest.fixture(autouse=True)
+def _asked_not_kept(isolated_home):
+    """These tests are about asking: keepable losses are asked about, not kept."""
+    ask_instead_of_keeping(isolated_home)
+
 
 pytestmark = pytest.mark.pty
 
@@ -65,7 +72,7 @@ def test_ctrl_d_refuses(isolated_home, data_dir):
 
 
 def test_timeout_refuses(isolated_home, data_dir):
-    write_rules(isolated_home, "[settings]\nconfirm_timeout = 1\n")
+    ask_instead_of_keeping(isolated_home, "confirm_timeout = 1")
     child = spawn(["-c", "rm -rf data"], isolated_home)
     child.expect(PROMPT)
     child.expect("no answer in 1 s")
@@ -98,7 +105,7 @@ def test_stdin_is_never_read_as_the_answer(isolated_home, data_dir, tmp_path):
 
 
 def test_deny_rule_refuses_without_a_prompt(isolated_home, data_dir):
-    write_rules(isolated_home, '[actions]\n"fs.rm-recursive" = "deny"\n')
+    write_rules(isolated_home, '[actions]\n"fs.rm-recursive" = "deny"\n')  # deny is never kept
     child = spawn(["-c", "rm -rf data"], isolated_home)
     child.expect("denies it outright")
     child.expect(pexpect.EOF)

@@ -17,6 +17,7 @@ from helpers import GUARDSH, guardsh_env, run_guardsh, write_rules
 
 
 def test_unwritable_audit_log_warns_but_never_changes_the_decision(isolated_home, project):
+    write_rules(isolated_home, '[settings]\non_keepable = "confirm"\n')  # asked, not kept: refusing is the point
     (project / "data").mkdir()
     state = isolated_home / "state-is-a-file"
     state.write_text("not a directory")
@@ -87,6 +88,7 @@ def test_two_hundred_processes_on_a_busy_machine_refuse_nothing_and_lose_no_audi
 
 @pytest.mark.pty
 def test_sigterm_at_the_prompt_refuses_and_restores_the_terminal(isolated_home, project):
+    write_rules(isolated_home, '[settings]\non_keepable = "confirm"\n')  # asked, not kept: the prompt is the point
     (project / "data").mkdir()
     child = pexpect.spawn("bash", ["-c", f"{GUARDSH} -c 'rm -rf data'; echo EXIT=$?; stty -a"],
                           cwd=str(project), env=guardsh_env(isolated_home), timeout=15, encoding="utf-8")

@@ -9,7 +9,14 @@ import time
 
 import pexpect
 
-from helpers import GUARDSH, guardsh_env
+from helpers import GUARDSH, guardsh_env, ask_instead_of_keeping
+
+
+@pytest.fixture(autouse=True)
+def _asked_not_kept(isolated_home):
+    """These tests are about asking: keepable losses are asked about, not kept."""
+    ask_instead_of_keeping(isolated_home)
+
 
 pytestmark = pytest.mark.pty
 

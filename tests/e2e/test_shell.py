@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from helpers import guardsh_env, run_bash, run_guardsh
+from helpers import guardsh_env, run_bash, run_guardsh, write_rules
 
 SAME_AS_BASH = [
     ["-c", "echo hello; exit 3"],
@@ -38,6 +38,7 @@ def test_allowed_commands_behave_exactly_as_bash(args, isolated_home, project):
 
 
 def test_script_file_is_judged_by_its_content(isolated_home, project):
+    write_rules(isolated_home, '[settings]\non_keepable = "confirm"\n')  # asked, not kept: refusing is the point
     (project / "data").mkdir()
     script = project / "cleanup.sh"
     script.write_text("echo cleaning\nrm -rf data\n")
@@ -55,6 +56,7 @@ def test_allowed_script_file_runs_with_its_arguments(isolated_home, project):
 
 
 def test_script_on_stdin_is_judged_before_it_runs(isolated_home, project):
+    write_rules(isolated_home, '[settings]\non_keepable = "confirm"\n')  # asked, not kept: refusing is the point
     (project / "data").mkdir()
     result = run_guardsh([], isolated_home, input=b"touch made\nrm -rf data\n")
     assert result.returncode == 126
@@ -64,6 +66,7 @@ def test_script_on_stdin_is_judged_before_it_runs(isolated_home, project):
 
 
 def test_refused_line_runs_no_part_of_it(isolated_home, project):
+    write_rules(isolated_home, '[settings]\non_keepable = "confirm"\n')  # asked, not kept: refusing is the point
     (project / "data").mkdir()
     (project / "data" / "keep.txt").write_text("precious")
     result = run_guardsh(["-c", "touch a && rm -rf data"], isolated_home)

@@ -1,6 +1,7 @@
 """The bypass table (tests/corpus/bypass.tsv): every trick that hides a
-destructive command must still be asked about, and every close benign
-look-alike must still run without a prompt."""
+destructive command must still be caught (asked about, or kept first: a
+`snapshot` keeps a copy before it runs), and every close benign look-alike must
+still run without a prompt."""
 
 from __future__ import annotations
 
@@ -37,8 +38,8 @@ def _cases():
 @pytest.mark.parametrize("expected,command", list(_cases()))
 def test_bypass_table_line(expected, command, ruleset, project):
     verdict = judge(command, ruleset, cwd=str(project))
-    assert verdict.decision in {"allow", "confirm", "deny"}
-    blocked = verdict.decision in {"confirm", "deny"}
+    assert verdict.decision in {"allow", "snapshot", "confirm", "deny"}
+    blocked = verdict.decision in {"snapshot", "confirm", "deny"}
     assert blocked == (expected == "block"), (
         f"expected {expected}, got {verdict.decision} for {command!r}: {verdict.as_json()['matches']}")
 

@@ -123,7 +123,8 @@ def test_compiled_rules_are_cached_and_never_trusted_over_a_changed_file(isolate
     cache = list((isolated_home / ".cache/guardsh").glob("rules-*.cache"))
     assert len(cache) == 1
     path.write_text('[actions]\n"git.push-force" = "deny"\n')
-    assert judge("git clean -f", load_ruleset()).decision == "confirm"
+    # The pack's own action again: a confirm, kept first in a project (snapshot).
+    assert judge("git clean -f", load_ruleset()).decision == "snapshot"
     assert judge("git push -f", load_ruleset()).decision == "deny"
 
 
