@@ -24,6 +24,7 @@ class a word falls in. The classes, from most to least alarming:
 from __future__ import annotations
 
 import os
+import stat
 
 from .model import DYN, Word
 from .textmatch import glob_match
@@ -62,10 +63,28 @@ SYSTEM_ROOTS = ("/etc", "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/l
                 "/boot", "/var", "/opt", "/srv", "/sys", "/proc", "/root", "/home", "/snap",
                 "/run", "/nix", "/System", "/Library", "/Applications", "/Users", "/private")
 TMP_ROOTS = ("/tmp", "/var/tmp", "/private/tmp")
-_DEVICES = tuple("/dev/" + d for d in ("sd", "hd", "vd", "xvd", "nvme", "mmcblk", "md", "dm-", "mapper/",
-                                        "disk", "loop", "sr", "nbd", "rbd", "zd", "block/", "mtd", "ram"))
+# Under /dev everything is a device unless it is one of these: memory-backed
+# or terminal files, where writing destroys nothing stored.
+_DEV_NOT_STORAGE = ("/dev/shm", "/dev/pts", "/dev/tty", "/dev/console", "/dev/ptmx", "/dev/mqueue",
+                    "/dev/hugepages", "/dev/log", "/dev/kmsg", "/dev/fd", "/dev/stdin", "/dev/stdout",
+                    "/dev/stderr", "/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom")
 _NULL = ("/dev/null", "/dev/zero", "/dev/stdout", "/dev/stderr", "/dev/stdin", "/dev/tty",
          "/dev/random", "/dev/urandom", "/dev/full")
+
+
+def _is_device(path: str) -> bool:
+    """A device by where it lives (anything under /dev/ that stores data:
+    /dev/vdb, /dev/disk/by-id/..., /dev/mapper/x, /dev/mmcblk0p2), or by what
+    the path is on this machine (a block device, or a link to one)."""
+    if path.startswith("/dev/"):
+        return not any(path == d or path.startswith(d + "/") or (d == "/dev/tty" and path.startswith(d))
+                       for d in _DEV_NOT_STORAGE)
+    if "*" in path or "?" in path:
+        return False
+    try:
+        return stat.S_ISBLK(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
 
 
 def classify(word: Word | str, cwd: str | None, project: str | None, home: str) -> str:
@@ -85,7 +104,7 @@ def classify(word: Word | str, cwd: str | None, project: str | None, home: str) 
         return "guard"
     if path in ("/", "/*", "/.*"):
         return "root"
-    if path.startswith(_DEVICES):
+    if _is_device(path):
         return "device"
     if project and project not in ("/", home) and _inside(path, project):
         return _classify_in_project(os.path.relpath(path, project) if "*" not in path

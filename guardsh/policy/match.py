@@ -138,7 +138,7 @@ def subcommand_path(positionals) -> list[str]:
     """The words of a subcommand path: the leading positionals that look like
     subcommand names (`app`, `delete-bucket`, `db:drop`), lower-cased.
     A path, URL, quoted phrase or file name (`notes.txt`) is not one."""
-    return [w.text.lower() for w in positionals[:PATH_WORDS] if _word_shaped(w.text)]
+    return [w.text for w in positionals[:PATH_WORDS] if _word_shaped(w.text)]
 
 
 def _word_shaped(text: str) -> bool:
@@ -146,9 +146,12 @@ def _word_shaped(text: str) -> bool:
 
 
 def word_parts(word: str) -> list[str]:
-    """`delete-bucket` -> [delete-bucket, delete, bucket]; `db:drop` -> [db:drop, db, drop]."""
-    parts = word.replace("_", "-").replace(":", "-").split("-")
-    return [word] + parts if len(parts) > 1 else [word]
+    """`delete-bucket` -> [delete-bucket, delete, bucket]; `db:drop` -> [db:drop,
+    db, drop]; `luksFormat` -> [luksformat, luks, format]; all lower-cased."""
+    spaced = "".join(" " + c if c.isupper() and i and word[i - 1].islower() else c for i, c in enumerate(word))
+    parts = spaced.replace("_", " ").replace(":", " ").replace("-", " ").lower().split()
+    lowered = word.lower()
+    return [lowered] + parts if len(parts) > 1 else [lowered]
 
 
 def verb_hit(m: Matcher, name: str, positionals) -> str | None:
@@ -166,4 +169,4 @@ def verb_hit(m: Matcher, name: str, positionals) -> str | None:
                 and (not verbs or verb in verbs)
                 and (not words or any(glob_match(p, w) for p in parts for w in words))):
             return None
-    return " ".join(path)
+    return " ".join(path)  # as written
