@@ -20,6 +20,8 @@ KINDS = {
     "shell.dynamic-script": ("`bash -c` of a script only known at run time", "guardsh.shell.wrappers"),
     "shell.unguarded-shell": ("a shell guardsh cannot follow (interactive, or reading a terminal)",
                               "guardsh.shell.wrappers"),
+    "shell.interactive-program": ("an interpreter or database shell that would read commands typed later on its "
+                                  "terminal, where no hook sees them (Codex's write_stdin)", "guardsh.shell.session"),
     "shell.pipe-to-shell": ("downloaded or generated text piped into a shell (`curl ... | sh`)",
                             "guardsh.shell.wrappers"),
     "shell.unknown-script": ("a script file guardsh cannot read", "guardsh.shell.wrappers"),

@@ -10,7 +10,7 @@ import os
 from ..analyzers import filesystem, secrets
 from ..argv import read_args
 from ..model import DYN, Command, Effect, ProgramSpec, Stdin
-from . import treesitter
+from . import terminal, treesitter
 from .budget import Budget
 from .evaluate import Evaluator
 from .files import FileReader
@@ -111,6 +111,10 @@ class ShellSession(Evaluator, FileReader):
                 self.parse(line, cmd.via + (label,))
         self._track_cd(cmd)
         self._track_positional(cmd)
+        console = terminal.reads_terminal(cmd, self.programs)
+        if console:
+            cmd.effects.append(Effect("shell.interactive-program", target=console,
+                                      detail=f"{console} reads commands typed later on its terminal"))
         self._content(cmd)
         self._shell_effects(cmd)
         self.commands.append(cmd)

@@ -82,14 +82,14 @@ WRAPPERS: dict[str, Wrapper] = {
     "npx": _w("-p --package", strings="-c --call"),
     "fakeroot": _w("-l --lib --faked -s -i"),
     "script": _w("-E --echo -I --log-in -O --log-out -B --log-io -T --log-timing -m --logging-format",
-                 strings="-c --command"),
+                 strings="-c --command", no_run="-h --help -V --version"),
     "screen": _w("-S -c -e -h -p -T -X -L -Logfile"),
     "coproc": _w(),
     "bunx": _w("-p --package"),
     "pnpx": _w("-p --package"),
 
     "su": _w("-s --shell -g --group -G --supp-group -w --whitelist-environment",
-             strings="-c --command --session-command"),
+             strings="-c --command --session-command", no_run="-h --help -V --version"),
     "runuser": _w("-u --user -s --shell -g --group -G --supp-group -w",
                   strings="-c --command --session-command"),
     "pdsh": _w("-w -x -l -R -t -u -f -g -X", as_string=True),
@@ -445,6 +445,8 @@ def _unwrap_ssh(cmd: Command, scan) -> bool:
     if not rest:
         if cmd.stdin is not None:
             _run_stdin(cmd, scan, "ssh")
+        elif not parsed.flags & {"-N", "-O", "-W", "-V", "-G"} and i < len(cmd.args):
+            _unguarded_shell(cmd, "ssh HOST with no command starts the remote shell for commands typed later")
         return not cmd.effects
     if any(w.dynamic for w in rest):
         _emit_inner(cmd, scan, rest, "ssh")  # judged word by word
@@ -640,7 +642,7 @@ def _unwrap_shell(cmd: Command, scan) -> bool:
         if script.dynamic:
             cmd.effects.append(Effect("shell.dynamic-script", detail=f"{label} -c {script}"))
             return False
-        scan.parse(script.text, cmd.via + (f"{label} -c",))
+        scan.parse(script.text, cmd.via + (f"{label} -c",), stdin=cmd.stdin)
         return True
     if rest and "-s" not in parsed.flags:
         _run_script_file(cmd, scan, rest[0], f"{label} {rest[0]}")
@@ -744,7 +746,8 @@ def _unwrap_string_builtin(cmd: Command, scan, name: str) -> bool:
             cmd.effects.append(Effect("shell.eval-dynamic",
                                       detail="eval " + " ".join(str(w) for w in cmd.args)))
             return False
-        scan.parse(" ".join(w.text for w in cmd.args), cmd.via + ("eval",))
+        # eval's redirections are its commands': eval 'python3' < /dev/null reads no terminal
+        scan.parse(" ".join(w.text for w in cmd.args), cmd.via + ("eval",), stdin=cmd.stdin)
         return True
     if name == "trap":
         args = cmd.args[1:] if cmd.args and cmd.args[0].text == "--" else cmd.args
