@@ -95,7 +95,8 @@ class Keep(Record):
         self.options = options if options is not None else {}
 
     def as_json(self) -> dict:
-        shown = {k: v for k, v in self.options.items() if k not in ("project", "home", "globs")}
+        shown = {k: list(v) if isinstance(v, tuple) else v for k, v in self.options.items()
+                 if k not in ("project", "home", "globs")}
         return {"kind": self.kind, "paths": list(self.paths), **shown}
 
 

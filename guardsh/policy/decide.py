@@ -10,7 +10,6 @@ import os
 
 from ..model import Command, Effect, Keep, Record
 from ..textmatch import regex_search
-from .keep import keeps_for
 from .load import RuleSet
 from .match import Context, Match, match_rule
 from .schema import Rule
@@ -97,6 +96,8 @@ def decide(commands: list[Command], ruleset: RuleSet, cwd: str | None, home: str
         if production:
             unkept = f"it looks like production ({production}); guardsh keeps copies of local work only"
         else:
+            from .keep import keeps_for  # only for a line that would be asked about
+
             keep, unkept = keeps_for(matches, ctx, ruleset.settings, ruleset.programs)
             decision = "snapshot" if keep else decision
     return Verdict(decision, matches, commands, production, keep, unkept)
