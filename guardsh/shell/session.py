@@ -6,6 +6,7 @@ output is knowable; and the reading of scripts and files the line names."""
 from __future__ import annotations
 
 import os
+import re
 
 from ..analyzers import filesystem, secrets
 from ..argv import read_args
@@ -17,6 +18,12 @@ from .files import FileReader
 from .wrappers import embedded_shell_lines, unwrap
 
 MAX_DEPTH = 8  # nested bash -c / eval / scripts before giving up (fail closed)
+
+
+# The first look for a payload in a word (analyzers/payloads.py looks closer): a keyword of a
+# destructive SQL statement or a GraphQL mutation, URL-encoded or not, or a payload file.
+_PAYLOAD_HINT = re.compile(r"(?i)\b(?:DROP|TRUNCATE|DELETE|UPDATE|ALTER|MERGE|mutation)\b|"
+                           r"\.(?:sql|cql|hql|psql|graphql|gql)$")
 
 
 class BudgetExceeded(Exception):
@@ -218,6 +225,12 @@ class ShellSession(Evaluator, FileReader):
 
     def _content(self, cmd: Command) -> None:
         spec = self._content_spec(cmd)
+        reads = spec.reads if spec is not None else None
+        if reads in (None, "http") and (cmd.stdin is not None or any(
+                _PAYLOAD_HINT.search(w.text) for w in cmd.args)):  # SQL or GraphQL given to a program
+            from ..analyzers import payloads  # no pack reads it for
+
+            payloads.sniff(cmd, self, reads)
         if spec is None:
             return
         from ..analyzers import content

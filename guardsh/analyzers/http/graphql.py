@@ -85,23 +85,79 @@ def _mutation_fields(text: str, variables: object) -> list[tuple]:
         for node in fields(definition.selection_set, frozenset()):
             if GRAPHQL_DYN in node.name.value:
                 findings.append((None, None, "GraphQL mutation field built at run time"))
-            elif destructive_name(node.name.value):
+            elif destructive_name(node.name.value) or (
+                    replacing_name(node.name.value) and _empties(node, variables)):
                 findings.append((node.name.value, _graphql_target(node, variables),
                                  _graphql_call(node)))
     return findings
 
 
+# Mutations whose name holds a destructive verb but lose no data: (verb, object word) -> why.
+# The verb is matched as a word of the field's name, the object as any other word of it.
+HARMLESS = {
+    ("reset", "password"): "starts a password reset (an email or a new password); no data is lost",
+    ("reset", "passwords"): "starts password resets; no data is lost",
+    ("reset", "mfa"): "re-enrolls a second factor; no data is lost",
+    ("reset", "otp"): "re-enrolls a one-time-password device; no data is lost",
+    ("reset", "counter"): "a rate-limit or usage counter starts again",
+    ("reset", "filters"): "interface state",
+    ("remove", "reaction"): "takes back an emoji reaction",
+    ("remove", "star"): "unstars a repository",
+    ("remove", "label"): "takes a label off an issue; the label stays",
+    ("remove", "labels"): "takes labels off an issue; the labels stay",
+    ("remove", "assignees"): "unassigns people from an issue",
+    ("remove", "reviewers"): "takes back a review request",
+    ("delete", "reaction"): "takes back an emoji reaction",
+    ("clear", "notifications"): "marks notifications read",
+    ("clear", "selection"): "interface state",
+    ("revoke", "token"): "a token is revoked, a new one can be made; no data is lost",
+    ("revoke", "session"): "logs a session out",
+    ("revoke", "sessions"): "logs sessions out",
+}
+# Verbs that replace what a field holds: destructive when given nothing (`members: []`).
+REPLACING_VERBS = {"replace", "set", "overwrite", "sync", "upsert", "update", "put", "bulk", "assign", "save"}
+
+
+def _words(name: str) -> list[str]:
+    return [w.lower() for w in re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+", name)]
+
+
 def destructive_name(name: str) -> bool:
-    words = [w.lower() for w in re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+", name)]
+    words = _words(name)
     if len(words) == 1:  # `deletevolume`, `purgecache`: no case or _ boundaries to split on
         word = words[0]
         words = [v for v in DESTRUCTIVE_VERBS if word.startswith(v) or (
             word.endswith(v) and not word.startswith("un"))]
         words += [c for c in CACHE_WORDS if c in word]
+        words += [rest for v in words if word.startswith(v) and (rest := word[len(v):])]
     verbs = DESTRUCTIVE_VERBS.intersection(words)
     if verbs == {"purge"} and CACHE_WORDS.intersection(words):
         return False  # a cache purge loses no data
-    return bool(verbs)
+    others = set(words) - verbs
+    return any(not any((verb, other) in HARMLESS for other in others) for verb in verbs)
+
+
+def replacing_name(name: str) -> bool:
+    words = _words(name)
+    return bool(words) and (words[0] in REPLACING_VERBS or words[-1] in REPLACING_VERBS)
+
+
+def _empties(node, variables: object) -> bool:
+    """An argument that is, or holds, an empty list or object: `members: []`,
+    `input: {flags: []}`, `$vars` = {"flags": {}}: the collection is replaced with nothing."""
+    variables = variables if isinstance(variables, dict) else {}
+
+    def empty(value) -> bool:
+        if value.kind == "list_value":
+            return not value.values
+        if value.kind == "object_value":
+            return not value.fields or any(empty(f.value) for f in value.fields)
+        if value.kind == "variable":
+            found = variables.get(value.name.value)
+            return found in ([], {}) or isinstance(found, dict) and any(v in ([], {}) for v in found.values())
+        return False
+
+    return any(empty(a.value) for a in node.arguments or ())
 
 
 def _graphql_call(node) -> str:

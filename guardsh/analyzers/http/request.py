@@ -21,7 +21,7 @@ CRED_HEADER = re.compile(
     r"authorization|cookie|token|api-?key|apikey|secret|password|^x-auth|session", re.I)
 CRED_PARAM = re.compile(r"token|key|secret|passw|signature|^sig$|^auth|credential", re.I)
 DESTRUCTIVE_VERBS = {"delete", "destroy", "drop", "remove", "purge", "wipe", "erase",
-                      "truncate", "terminate", "revoke", "reset"}
+                      "truncate", "terminate", "revoke", "reset", "clear", "empty", "nuke", "obliterate"}
 CACHE_WORDS = {"cache", "caches", "cdn"}
 MUTATION_WORD = re.compile(r"\bmutation\b", re.I)
 GRAPHQL_DYN = "guardshRuntimeValue"  # stands for DYN inside GraphQL text

@@ -11,7 +11,10 @@ from ...model import DYN, Effect
 
 PLACEHOLDER = "guardsh_dyn"
 SQLGLOT_DIALECTS = {"mysql": "mysql", "sqlite": "sqlite", "duckdb": "duckdb",
-                    "clickhouse": "clickhouse", "cockroach": "postgres"}
+                    "clickhouse": "clickhouse", "cockroach": "postgres",
+                    # spoken by clients no pack reads (analyzers/payloads.py)
+                    "tsql": "tsql", "bigquery": "bigquery", "snowflake": "snowflake", "trino": "trino",
+                    "spark": "spark", "hive": "hive", "oracle": "oracle"}
 DROP_KINDS = {"DATABASE": "sql.drop-database", "SCHEMA": "sql.drop-schema",
               "TABLE": "sql.drop-table", "OWNED": "sql.drop-owned"}
 CASCADE_DROPS = {"TYPE", "DOMAIN", "EXTENSION"}

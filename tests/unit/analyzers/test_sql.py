@@ -192,7 +192,7 @@ def test_details_quote_the_statement():
 
 def test_unknown_dialect_is_refused():
     with pytest.raises(ValueError):
-        classify_sql("SELECT 1", "oracle")
+        classify_sql("SELECT 1", "klingon")
 
 
 @pytest.mark.parametrize("js, expected", [
