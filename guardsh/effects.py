@@ -28,6 +28,9 @@ KINDS = {
     "fs.truncate-file": ("a redirection empties an existing file (`> file`)", "guardsh.analyzers.filesystem"),
     "fs.clobber-same-file": ("a command reads and overwrites the same file (`sort f > f`)", "guardsh.analyzers.filesystem"),
     "fs.overwrite-outside": ("a redirection overwrites a file outside the project", "guardsh.analyzers.filesystem"),
+    "fs.overwrite": ("a file's contents are replaced with nothing or with another file: sed -i deleting every line, "
+                     "ex/vim batch, perl -ni, awk -i inplace, cp/mv/install/ln -sf over an existing data file, "
+                     "yes | ssh-keygen -f, an empty crontab, git checkout PATH", "guardsh.analyzers.filesystem"),
     "fs.delete-replaced": ("a file moved or copied over is then deleted", "guardsh.analyzers.filesystem"),
     "guard.write": ("a write into guardsh's own files or an agent's hook settings", "guardsh.analyzers.filesystem"),
     "infra.state-absent": ("a configuration-management module is asked to make what it manages absent "

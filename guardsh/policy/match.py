@@ -65,6 +65,10 @@ def _match(m: Matcher, cmd: Command, programs, ctx: Context):
         return None
     if m.effects:
         found = [e for e in cmd.effects if any(glob_match(e.kind, p) for p in m.effects)]
+        if found and m.targets and not m.program:
+            # An effect on a path is judged by the path's class: fs.overwrite of data, not of a build output.
+            found = [e for e in found if e.target is not None
+                     and classify(e.target, cmd.cwd, ctx.project, ctx.home) in m.targets]
         if not found:
             return None
         target, detail = found[0].target, found[0].detail

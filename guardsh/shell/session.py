@@ -216,6 +216,9 @@ class ShellSession(Evaluator, FileReader):
             cmd.effects.append(Effect("shell.dynamic-command", target=str(cmd.argv[0]),
                                       detail=cmd.display()))
         cmd.effects.extend(filesystem.write_effects(cmd, self.programs, self.cwd, self.project, self.home))
+        if cmd.name in filesystem.OVERWRITERS:
+            cmd.effects.extend(filesystem.overwrite_effects(cmd, self.programs, self.cwd, self.project, self.home,
+                                                            lambda: self.stdin_text(cmd.stdin)))
         for r in cmd.redirects:
             if r.target is not None and r.op in (">", ">>", ">|", "&>", "&>>", ">&") and not r.target.dynamic:
                 self.written.add(self._abs(r.target.text))

@@ -407,6 +407,8 @@ def _unwrap_generic(cmd: Command, scan, spec: Wrapper, label: str) -> bool:
                  parsed.values["-a"][-1], "exec -a")
     if label in PACKAGE_RUNNERS and rest:
         rest = _package_command(rest, scan)
+    if not rest and label == "exec":
+        return False  # `exec 3> f`, `exec > log`: the shell's own redirections, judged as such
     if not rest:
         if label == "screen" or label in ("sudo", "su", "runuser", "doas") and (parsed.flags & {"-s", "--shell", "-i", "--login"}
                                                           or label != "sudo"):
