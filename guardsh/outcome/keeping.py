@@ -69,6 +69,10 @@ def _expand(keep: Keep) -> list[str] | Unkeepable:
     found: list[str] = []
     for path, is_glob in zip(keep.paths, keep.options["globs"]):
         for name in (sorted(glob.glob(path)) if is_glob else [path]):
+            if keep.kind == "paths-overwrite" and os.path.islink(name.rstrip("/")):
+                # `> link` writes through it, `mv -f x link` replaces it: which
+                # one the line does is not known here, so neither is kept.
+                return Unkeepable(f"{name} is a symbolic link; guardsh cannot tell what overwriting it destroys")
             name = _physical(name)
             cls = classify(name, None, project, home)
             if cls == "artifact":

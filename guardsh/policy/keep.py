@@ -44,6 +44,10 @@ GIT_ELSEWHERE = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIREC
                  "GIT_NAMESPACE")
 # SQLite words that reach another database file than the one named.
 _SQLITE_ELSEWHERE = re.compile(r"\battach\b|^\s*\.(?:open|restore|read|clone|backup|save)\b", re.I | re.M)
+# psql words that change which database, schema or role a statement reaches, or
+# read SQL guardsh has not seen (\i FILE).
+_PSQL_ELSEWHERE = re.compile(r"\\(?:c|connect|i|ir|include|include_relative)\b|search_path|\bset\s+(?:session\s+)?role\b",
+                             re.I)
 # PostgreSQL effects and what of the server they destroy.
 _PG_TABLE_EFFECTS = ("sql.drop-table", "sql.truncate", "sql.delete-all", "sql.update-all", "sql.alter-drop")
 
@@ -188,8 +192,13 @@ def _postgres(m: Match, ctx: Context, settings, programs) -> Keep | str:
     def env(var: str) -> str | None:
         return cmd.assigns[var].text if var in cmd.assigns else os.environ.get(var)
 
-    if env("PGSERVICE") or env("PGSERVICEFILE"):
-        return "a PostgreSQL service file chooses the server"
+    if env("PGSERVICE") or env("PGSERVICEFILE") or env("PGOPTIONS"):
+        return "PGSERVICE/PGOPTIONS choose the server or the search path"
+    if cmd.stdin is not None and cmd.stdin.kind != "text" or args.flags & {"-f", "--file"}:
+        return "its SQL comes from a file or another program; guardsh keeps PostgreSQL objects for SQL on the line"
+    texts = [w.text for w in cmd.argv] + ([cmd.stdin.text or ""] if cmd.stdin is not None else [])
+    if any(_PSQL_ELSEWHERE.search(t) for t in texts):
+        return "the SQL changes the database, schema search path or role it acts on"
     pos = [w.text for w in args.positionals]
     host = args.value("-h", "--host") or env("PGHOST")
     port = args.value("-p", "--port") or env("PGPORT") or "5432"

@@ -190,6 +190,16 @@ def test_what_cannot_be_kept_completely_stays_confirm(isolated_home, project, so
     assert why in verdict["unkept"]
 
 
+def test_overwriting_through_a_symlink_is_not_kept_as_if_it_were_the_link(isolated_home, project):
+    outside = isolated_home / "outside.txt"
+    outside.write_text("not the project's\n")
+    (project / "data.csv").symlink_to(outside)
+    verdict = check(isolated_home, ": > data.csv", project)
+    assert verdict["decision"] == "confirm" and "symbolic link" in verdict["unkept"]
+    result = run_guardsh(["-c", ": > data.csv"], isolated_home)
+    assert result.returncode == 126 and outside.read_text() == "not the project's\n"
+
+
 def test_production_looking_stays_confirm(isolated_home, project):
     (project / "prod.db").write_bytes(b"")
     verdict = check(isolated_home, "sqlite3 prod.db 'DELETE FROM orders'", project)

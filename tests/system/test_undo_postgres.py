@@ -94,3 +94,29 @@ def test_over_the_size_limit_is_unkeepable(shop):
     settings = Settings(local_postgres=(f"{shop.host}:{shop.port}",), max_bytes=1000)
     verdict = plan([target(shop, tables=("bookings",))], settings)
     assert not verdict and "max_bytes" in verdict.reason
+
+
+def test_a_drop_on_a_declared_local_server_runs_unasked_and_is_undone(shop, isolated_home, project):
+    """Through guardsh -c with no terminal, as an agent runs it: declared local,
+    the table is dumped, dropped without asking, and `guardsh undo` brings it back."""
+    from helpers import run_guardsh, write_rules
+
+    write_rules(isolated_home, f'[settings.undo]\nlocal_postgres = ["{shop.host}:{shop.port}"]\n')
+    before = shop.psql("SELECT id, guest FROM bookings ORDER BY id", database="shop")
+    result = run_guardsh(["-c", f"psql {shop.connection_args()} shop -c 'DROP TABLE bookings'"], isolated_home)
+    assert result.returncode == 0, result.stderr.decode()
+    line = result.stderr.decode().strip().splitlines()[0]
+    assert line.startswith("guardsh: kept a copy first (") and "bookings" in line
+    assert not shop.psql("SELECT 1 FROM pg_tables WHERE tablename = 'bookings'", database="shop")
+    snapshot_id = line.rsplit(" ", 1)[-1]
+    undone = run_guardsh(["undo", snapshot_id], isolated_home)
+    assert undone.returncode == 0, undone.stderr.decode()
+    assert shop.psql("SELECT id, guest FROM bookings ORDER BY id", database="shop") == before
+
+
+def test_an_undeclared_server_is_asked_about_and_nothing_is_dropped(shop, isolated_home, project):
+    from helpers import run_guardsh
+
+    result = run_guardsh(["-c", f"psql {shop.connection_args()} shop -c 'DROP TABLE bookings'"], isolated_home)
+    assert result.returncode == 126
+    assert shop.psql("SELECT count(*) FROM bookings", database="shop") == "3"
