@@ -130,7 +130,7 @@ def _who() -> dict:
 
 def _audit_approval(request: dict, outcome: str, confirmed: str) -> None:
     audit.record(request.get("command", ""), "approval", outcome, request.get("rules") or [],
-                 confirmed=confirmed, approval=request.get("id"), cwd=request.get("cwd"),
+                 confirmed=confirmed, settings=_settings(), approval=request.get("id"), cwd=request.get("cwd"),
                  tty=_who()["tty"])
 
 

@@ -13,8 +13,9 @@ from .. import paths
 
 
 def record(command: str, decision: str, outcome: str, rules: list[str] | None = None,
-           confirmed: str | None = None, **extra) -> bool:
-    """Append one entry; return False (after a warning on stderr) if it could not be written."""
+           confirmed: str | None = None, settings: dict | None = None, **extra) -> bool:
+    """Append one entry; return False (after a warning on stderr) if it could not be written.
+    With `[settings] syslog = true` the entry also goes to the system log."""
     entry = {
         "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "command": command,
@@ -27,6 +28,8 @@ def record(command: str, decision: str, outcome: str, rules: list[str] | None = 
         "uid": os.getuid(),
         **extra,
     }
+    if settings and settings.get("syslog"):
+        to_system_log(entry, settings)
     line = (_to_json(entry) + "\n").encode("utf-8", "surrogateescape")
     path = paths.audit_log()
     try:
@@ -45,6 +48,52 @@ def record(command: str, decision: str, outcome: str, rules: list[str] | None = 
     except OSError as e:
         sys.stderr.write(f"guardsh: warning: cannot write the audit log {path}: {e.strerror or e}\n")
         return False
+
+
+SYSLOG_COMMAND_LIMIT = 4000  # characters: a datagram is not a file (rsyslog keeps 8 kB of a message by default)
+
+
+def to_system_log(entry: dict, settings: dict) -> bool:
+    """Send `entry` to the system log as sudo words its lines
+    (`alice : TTY=pts/0 ; PWD=/src ; COMMAND=...`): the command last, every
+    field made visible and on one line. False (after a warning) if not sent."""
+    from .. import system_log
+    from .messages import visible
+
+    def text(value) -> str:
+        return visible(str(value)).replace("\n", "\\n")
+
+    fields = [("DECISION", entry["decision"]), ("OUTCOME", entry["outcome"]),
+              ("RULES", ",".join(entry["rules"]) or "-")]
+    fields += [(key.upper(), entry[key]) for key in ("confirmed", "approval", "via", "tty", "warnings")
+               if entry.get(key)]
+    fields.append(("PWD", entry.get("cwd") or "?"))
+    command = text(entry["command"])
+    if len(command) > SYSLOG_COMMAND_LIMIT:
+        command = (f"{command[:SYSLOG_COMMAND_LIMIT]} ... ({len(command) - SYSLOG_COMMAND_LIMIT} more "
+                   "characters: the whole command is in the audit log)")
+    message = (f"{_user_name(entry['uid'])} : "
+               + " ; ".join(f"{key}={text(','.join(v) if isinstance(v, list) else v)}" for key, v in fields)
+               + f" ; COMMAND={command}")
+    severity = system_log.NOTICE if entry["outcome"] in ("allowed", "approved") else system_log.WARNING
+    path = settings.get("syslog_socket", system_log.DEFAULT_SOCKET)
+    try:
+        system_log.send(system_log.frame(message, settings.get("syslog_facility", system_log.DEFAULT_FACILITY),
+                                         severity, settings.get("syslog_ident", system_log.DEFAULT_IDENT),
+                                         pid=entry["pid"]), path)
+        return True
+    except OSError as e:
+        sys.stderr.write(f"guardsh: warning: cannot send to the system log {path}: {e.strerror or e}\n")
+        return False
+
+
+def _user_name(uid: int) -> str:
+    import pwd
+
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return str(uid)
 
 
 # JSON by hand for the few types an entry holds: `import json` pulls in `re`,

@@ -70,7 +70,7 @@ def resolve(verdict, request: Request, ruleset) -> Outcome:
             extra["cwd"] = request.cwd
         if request.channel == REPL:
             extra["interactive"] = True
-        audit.record(request.shown, decision, outcome, rules, **unkept, **extra)
+        audit.record(request.shown, decision, outcome, rules, settings=ruleset.settings, **unkept, **extra)
 
     if verdict.decision == "snapshot":
         kept = _keep_first(verdict, request, ruleset, record)

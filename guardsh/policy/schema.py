@@ -55,7 +55,8 @@ PRODUCTION_KEYS = {"patterns": list, "variables": list, "escalate": str}
 ESCALATIONS = ("phrase", "deny")
 ALLOW_KEYS = {"rule": str, "command": str, "reason": str}
 SETTINGS_KEYS = {"confirm_timeout": int, "hook_confirm": str, "approval_ttl": int,
-                 "approval_wait": int, "on_keepable": (str, dict), "undo": dict}
+                 "approval_wait": int, "on_keepable": (str, dict), "undo": dict, "syslog": bool,
+                 "syslog_facility": str, "syslog_ident": str, "syslog_socket": str}
 _ID = r"^[a-z0-9]+(-[a-z0-9]+)*\.[a-z0-9]+(-[a-z0-9]+)*$"
 
 
@@ -300,6 +301,7 @@ def parse_file(path: str, text: str, *, user: bool) -> RuleFile:
                 f"settings: key 'hook_confirm': must be one of {', '.join(HOOK_CONFIRM)}, not "
                 f"{hook_confirm!r}{_did_you_mean(hook_confirm, HOOK_CONFIRM)}")
     _check_keeping_settings(settings, lambda *k: lines.of("settings", *k), problem)
+    _check_syslog(settings, lambda k: lines.of("settings", k), problem)
     out.settings = settings
     production = data.get("production") or {}
     if isinstance(production, dict):
@@ -469,6 +471,23 @@ def _check_keeping_settings(settings: dict, line_of, problem) -> None:
             if not isinstance(server, str) or not re.match(r"^[^:\s]+:\d+$", server):
                 problem(line_of("undo", "local_postgres"), "settings.undo: key 'local_postgres': each entry is "
                                                           f"\"host:port\" of a local development server, not {server!r}")
+
+
+def _check_syslog(settings: dict, line_of, problem) -> None:
+    """syslog_facility is a facility's name, syslog_ident one word as syslog
+    tags are, syslog_socket an absolute path (tests point it at their own)."""
+    from ..system_log import FACILITIES
+
+    facility, ident, socket = (settings.get(k) for k in ("syslog_facility", "syslog_ident", "syslog_socket"))
+    if isinstance(facility, str) and facility not in FACILITIES:
+        problem(line_of("syslog_facility"), f"settings: key 'syslog_facility': must be one of "
+                                            f"{', '.join(FACILITIES)}, not {facility!r}{_did_you_mean(facility, FACILITIES)}")
+    if isinstance(ident, str) and not (0 < len(ident) <= 32 and ident.isprintable()
+                                       and not any(c in ident for c in " [:")):
+        problem(line_of("syslog_ident"), f"settings: key 'syslog_ident': must be 1-32 printable characters "
+                                         f"without spaces, '[' or ':', not {ident!r}")
+    if isinstance(socket, str) and not socket.startswith("/"):
+        problem(line_of("syslog_socket"), f"settings: key 'syslog_socket': must be an absolute path, not {socket!r}")
 
 
 def _check_keys(table: dict, allowed: dict, line_of, problem, label: str) -> None:

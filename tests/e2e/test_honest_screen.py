@@ -17,7 +17,7 @@ import subprocess
 import pexpect
 import pytest
 
-from helpers import GUARDSH, guardsh_env, run_guardsh, write_rules
+from helpers import ASK_INSTEAD_OF_KEEPING, GUARDSH, ask_instead_of_keeping, guardsh_env, run_guardsh, write_rules
 from guardsh.frontends.agents import AGENTS
 from guardsh.outcome import ancestry
 
@@ -86,19 +86,21 @@ def assert_only_visible(screen: bytes, where: str) -> None:
 
 
 def file_request(home) -> str:
+    ask_instead_of_keeping(home)
     refused = run_guardsh(["-c", HOSTILE], home)
     assert refused.returncode == 126, refused.stderr
     return re.search(r"guardsh approve ([A-Z0-9]{6})", refused.stderr.decode()).group(1)
 
 
 def test_the_confirmation_prompt(isolated_home, data_dir):
+    ask_instead_of_keeping(isolated_home)
     screen = screen_until_end(spawn(["-c", HOSTILE], isolated_home), answer=b"not the phrase")
     assert_only_visible(screen, "prompt")
     assert b"not the phrase; nothing was run" in screen and data_dir.exists()
 
 
 def test_the_refusal_on_stderr(isolated_home, data_dir):
-    write_rules(isolated_home, '[actions]\n"fs.rm-recursive" = "deny"\n')
+    write_rules(isolated_home, f'[actions]\n"fs.rm-recursive" = "deny"\n[settings]\n{ASK_INSTEAD_OF_KEEPING}\n')
     screen = screen_until_end(spawn(["-c", HOSTILE], isolated_home), asks=False)
     assert b"denies it outright" in screen
     assert_only_visible(screen, "refusal")
@@ -121,6 +123,7 @@ def test_guardsh_pending_and_log(isolated_home, data_dir):
 
 
 def test_guardsh_check_on_a_terminal(isolated_home, data_dir):
+    ask_instead_of_keeping(isolated_home)
     screen = screen_until_end(spawn(["check", HOSTILE], isolated_home), asks=False)
     assert b"confirm" in screen
     assert_only_visible(screen, "check")
@@ -130,6 +133,7 @@ def test_guardsh_check_on_a_terminal(isolated_home, data_dir):
 def test_hook_messages(isolated_home, data_dir, agent):
     """The reason an agent's own UI shows the human: the hook's JSON on stdout,
     decoded as the agent decodes it."""
+    ask_instead_of_keeping(isolated_home)
     spec = AGENTS[agent]
     fields = {"command": HOSTILE, "cwd": str(isolated_home / "project")}
     payload = {"hook_event_name": spec.event, **fields}
@@ -154,6 +158,7 @@ def _strings(value):
 # --- the whole command, wrapped, its matched part marked --------------------
 
 def test_the_prompt_shows_a_long_command_whole_wrapped_and_marked(isolated_home, data_dir):
+    ask_instead_of_keeping(isolated_home)
     filler = " ".join(f"word{i:03}" for i in range(120))  # ~960 columns: a dozen rows at 80
     command = f"echo {filler} && rm -rf data && echo done-{'z' * 100}"
     screen = screen_until_end(spawn(["-c", command], isolated_home, dimensions=(50, 80)),
