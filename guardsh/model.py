@@ -10,6 +10,10 @@ from __future__ import annotations
 # ($VAR, $(cmd), the arguments xargs will append, ...).
 DYN = "\x00"
 
+# The value of $(TOOL init) where TOOL's program table says that subcommand
+# prints its own shell setup: unknown text, but no more than running TOOL.
+SHELL_SETUP = DYN + "shell setup" + DYN
+
 
 class Record:
     """A plain value object: compared and shown by the names in `_fields`.
@@ -134,12 +138,12 @@ class ProgramSpec(Record):
     __slots__ = _fields = ("value_options", "reads", "content_options", "content_file_options",
                            "content_arg", "content_stdin", "dialect", "stdin_marker", "single_dash_long",
                            "script_file", "behaves_as", "interactive", "batch_options", "interactive_options",
-                           "batch_positionals")
+                           "batch_positionals", "shell_setup")
 
     def __init__(self, value_options=frozenset(), reads=None, content_options=(), content_file_options=(),
                  content_arg=0, content_stdin=False, dialect="postgres", stdin_marker="",
                  single_dash_long=False, script_file=False, behaves_as="", interactive=False, batch_options=(),
-                 interactive_options=(), batch_positionals=1):
+                 interactive_options=(), batch_positionals=1, shell_setup=()):
         self.value_options = frozenset(value_options)
         self.reads = reads
         self.content_options = tuple(content_options)
@@ -159,3 +163,6 @@ class ProgramSpec(Record):
         self.batch_options = tuple(batch_options)
         self.interactive_options = tuple(interactive_options)
         self.batch_positionals = batch_positionals
+        # Subcommands ("init", "shell.bash hook"; "" = the program alone) whose
+        # output is the tool's own shell setup, meant for eval "$(TOOL init)".
+        self.shell_setup = tuple(shell_setup)

@@ -10,7 +10,7 @@ from ..textmatch import glob_match
 from .schema import AllowEntry, ConfigError, ProgramSpec, Rule, RuleFile, parse_file
 
 
-CACHE_VERSION = 9  # bump when the cached data changes shape (6: ProgramSpec.script_file, 7: verb matchers, 8: behaves_as, interactive, 9: a match's `keep`)
+CACHE_VERSION = 10  # bump when the cached data changes shape (6: ProgramSpec.script_file, 7: verb matchers, 8: behaves_as, interactive, 9: a match's `keep`, 10: shell_setup)
 
 
 def packs_dir() -> str:

@@ -27,7 +27,7 @@ PROGRAM_KEYS = {"value_options": list, "reads": str, "content_options": list,
                 "content_file_options": list, "content_arg": int, "content_stdin": bool,
                 "dialect": str, "stdin_marker": str, "single_dash_long": bool, "script_file": bool,
                 "behaves_as": str, "interactive": bool, "batch_options": list, "interactive_options": list,
-                "batch_positionals": int}
+                "batch_positionals": int, "shell_setup": list}
 RULE_KEYS = {"id": str, "reason": str, "action": str, "alternative": str, "match": list,
              "examples": dict}
 MATCH_KEYS = {"program": (str, list), "subcommand": (str, list), "flags": list,
@@ -266,7 +266,8 @@ def parse_file(path: str, text: str, *, user: bool) -> RuleFile:
             behaves_as=str(spec.get("behaves_as", "")), interactive=bool(spec.get("interactive", False)),
             batch_options=tuple(_strings(spec.get("batch_options", []))),
             interactive_options=tuple(_strings(spec.get("interactive_options", []))),
-            batch_positionals=spec.get("batch_positionals", 1) if isinstance(spec.get("batch_positionals", 1), int) else 1)
+            batch_positionals=spec.get("batch_positionals", 1) if isinstance(spec.get("batch_positionals", 1), int) else 1,
+            shell_setup=tuple(_strings(spec.get("shell_setup", []))))
     for i, raw in enumerate(data.get("rule") or []):
         rule = _parse_rule(raw, i, lines, problem)
         if rule:

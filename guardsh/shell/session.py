@@ -175,6 +175,17 @@ class ShellSession(Evaluator, FileReader):
         finally:
             self.calls.pop()
 
+    def sets_up_shell(self, cmd: Command) -> bool:
+        """`conda shell.bash hook`, `rbenv init -`, `direnv hook bash`: a tool
+        printing its own shell setup (its program table's shell_setup).
+        Evaluating that text does nothing running the tool could not do
+        itself, and the tool, named literally, is judged as a command too."""
+        spec = self.programs.get(cmd.name)
+        if spec is None or not spec.shell_setup or not cmd.argv or cmd.argv[0].dynamic:
+            return False
+        words = [w.text for w in read_args(cmd, self.programs).positionals]
+        return any(words[:len(e.split())] == e.split() for e in spec.shell_setup)
+
     def _track_positional(self, cmd: Command) -> None:
         """`set -- a b` and `shift` change "$@"; words only known at run
         time may split into any number of words, so then it is unknown."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 
-from ..model import DYN, Command, Redirect, Stdin, Word
+from ..model import DYN, SHELL_SETUP, Command, Redirect, Stdin, Word
 
 _parser = None
 
@@ -130,7 +130,7 @@ def _blank_unreadable_words(source: bytes) -> tuple[bytes, frozenset]:
 
 
 def _suspect_words(s: bytes):
-    """(lead, start, end, "expansion" | "regex") for each outermost `${...}`
+    r"""(lead, start, end, "expansion" | "regex") for each outermost `${...}`
     and each `[[ ... =~ REGEX` regex, skipping quoted text, comments and
     here-document bodies; `lead` is before a line continuation that precedes
     a regex (tree-sitter cannot read `=~ \<newline> REGEX` either)."""
@@ -780,6 +780,9 @@ class Walker:
                 return last
 
             last = self._isolated(walk_statements)
+            if len(statements) == 1 and last is not None and self.scan.sets_up_shell(last):
+                parts.append(SHELL_SETUP)  # eval "$(rbenv init -)", . <(asdf completion bash)
+                return False
             # $(echo x | base64 -d) and <(echo x) are known now: use what they print.
             output = self.scan.output_of(last) if len(statements) == 1 and last else None
             if output is None or DYN in output:

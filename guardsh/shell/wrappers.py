@@ -8,7 +8,7 @@ import os
 
 from ..argv import SHELL_VALUE_OPTIONS, parse_args, read_args
 from ..identity import SUBCOMMANDS
-from ..model import DYN, Command, Effect, Stdin, Word
+from ..model import DYN, SHELL_SETUP, Command, Effect, Stdin, Word
 
 
 class Wrapper:
@@ -689,7 +689,7 @@ def _run_stdin(cmd: Command, scan, label: str) -> None:
 
 
 def _run_script_file(cmd: Command, scan, path: Word | None, label: str, executable=False) -> None:
-    if path is None:
+    if path is None or path.text == SHELL_SETUP:  # . <(asdf completion bash)
         return
     if path.dynamic:
         if not executable:
@@ -725,25 +725,10 @@ def _run_program_file(cmd: Command, scan, path: Word, text: str, label: str) -> 
                       redirects=cmd.redirects, stdin=cmd.stdin, via=cmd.via + (label,)))
 
 
-# Tools whose output is shell code that only sets up the environment:
-# `eval "$(ssh-agent -s)"` is how they are meant to be used.
-ENV_SETUP_TOOLS = {"ssh-agent", "pyenv", "rbenv", "nodenv", "jenv", "goenv", "direnv", "starship",
-                   "zoxide", "mise", "rtx", "fnm", "brew", "conda", "opam", "keychain",
-                   "thefuck", "gpg-agent", "dircolors", "lesspipe", "lesspipe.sh", "pdm", "atuin",
-                   "oh-my-posh", "mcfly", "nix-direnv", "asdf", "luarocks"}
-
-
-def _env_setup_substitution(word: Word) -> bool:
-    import re
-
-    m = re.fullmatch(r'"?\$\(\s*([A-Za-z0-9_./-]+)[^()`;|&]*\)"?', word.raw)
-    return bool(m) and m.group(1).rsplit("/", 1)[-1] in ENV_SETUP_TOOLS
-
-
 def _unwrap_string_builtin(cmd: Command, scan, name: str) -> bool:
     if name == "eval":
-        if len(cmd.args) == 1 and _env_setup_substitution(cmd.args[0]):
-            return True
+        if [w.text for w in cmd.args] == [SHELL_SETUP]:
+            return True  # eval "$(conda shell.bash hook)" (see ShellSession.sets_up_shell)
         if any(w.dynamic for w in cmd.args):
             cmd.effects.append(Effect("shell.eval-dynamic",
                                       detail="eval " + " ".join(str(w) for w in cmd.args)))
