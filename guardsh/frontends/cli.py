@@ -69,6 +69,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(run_subcommand(args))
     bash = BashArgs(args)
     if bash.version_only:
+        _point_a_human_at_our_help()
         _exec(args)
     if bash.command is not None:
         _guard(bash.command, args)
@@ -82,6 +83,17 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(repl(args))
     else:
         _exec(args)  # `-c` with no string: bash reports the error itself
+
+
+def _point_a_human_at_our_help() -> None:
+    """`guardsh --help` and `--version` are bash's, byte for byte, because
+    tools probe a shell with them and read the answer. A person typing them
+    on a terminal is told, on stderr, where guardsh's own help is; a tool
+    (output to a pipe or a file) sees nothing but bash's."""
+    if sys.stdout.isatty() and sys.stderr.isatty():
+        from .. import __version__
+
+        sys.stderr.write(f"guardsh {__version__}: what follows is bash's; guardsh's own help is `guardsh help`.\n")
 
 
 def _guard(text: str, args: list[str], label: str | None = None, stdin: bytes | None = None) -> None:

@@ -187,6 +187,49 @@ def undo(args: tuple[str, ...]) -> int:
     return undo_main(list(args), settings=settings_of(load_rules_or_exit()), audit=record)
 
 
+AS_A_SHELL = """\
+guardsh: a bash that asks a human before anything irreversible runs.
+
+As a shell it takes bash's own arguments, and runs what bash would once it is judged:
+  guardsh -c 'CMD'        judge CMD, then run it with bash (what agents call)
+  guardsh SCRIPT          judge the script, then run it
+  guardsh                 on a terminal: an interactive shell that judges every line
+  guardsh --help          bash's help, and --version bash's version: tools probe a shell with them
+"""
+
+
+@main.command("help")
+@click.argument("command", required=False)
+@click.pass_context
+def help_(ctx: click.Context, command: str | None) -> int:
+    """This list; `guardsh help COMMAND` for one command's options."""
+    group = ctx.parent.command if ctx.parent else main
+    if command:
+        chosen = group.get_command(ctx, command)
+        if chosen is None:
+            raise click.UsageError(f"no command {command!r}; `guardsh help` lists them")
+        with click.Context(chosen, info_name=command, parent=ctx.parent) as sub:
+            click.echo(chosen.get_help(sub))
+        return exits.OK
+    lines = [AS_A_SHELL, "Commands (guardsh help COMMAND for one's options):"]
+    for name in group.list_commands(ctx):
+        lines.append(f"  guardsh {name:10} {group.get_command(ctx, name).get_short_help_str(limit=90)}")
+    lines.append(f"\nMore, and how to set guardsh up for your agent: {readme()}")
+    click.echo("\n".join(lines))
+    return exits.OK
+
+
+def readme() -> str:
+    """Where the README is: inside the installed package, or the source tree."""
+    import os
+
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the guardsh package
+    for path in (os.path.join(here, "README.md"), os.path.join(os.path.dirname(here), "README.md")):
+        if os.path.isfile(path):
+            return path
+    return "README.md in guardsh's source"
+
+
 @main.command()
 def pending() -> int:
     """List refused commands waiting for approval."""
