@@ -69,6 +69,8 @@ def _expand(keep: Keep) -> list[str] | Unkeepable:
     found: list[str] = []
     for path, is_glob in zip(keep.paths, keep.options["globs"]):
         for name in (sorted(glob.glob(path)) if is_glob else [path]):
+            if keep.kind == "paths-overwrite" and not os.path.lexists(name):
+                continue  # overwriting what is not there loses nothing
             if keep.kind == "paths-overwrite" and os.path.islink(name.rstrip("/")):
                 # `> link` writes through it, `mv -f x link` replaces it: which
                 # one the line does is not known here, so neither is kept.

@@ -112,7 +112,12 @@ def _paths(mode: str):
         if m.matcher.effects:  # what the analyser found: `> data.csv`, `sort f > f`
             words = [Word(e.target or DYN) for e in cmd.effects
                      if any(glob_match(e.kind, p) for p in m.matcher.effects)]
-            blocking = None
+            blocking = m.matcher.targets or None  # an effect's path of these classes made it match
+            # What the command itself names (an argument, a redirection): an effect's
+            # target that is not one (crontab's table) is no file guardsh could keep.
+            named = {w.text for w in cmd.args} | {r.target.text for r in cmd.redirects if r.target is not None}
+            if any(w.text not in named for w in words):
+                return "what it overwrites is not a file the command names"
         else:
             words = read_args(cmd, programs).positionals
             blocking = (m.matcher.targets | m.matcher.destination) or None

@@ -107,13 +107,18 @@ def test_rm_rf_src_is_kept_and_restored_byte_for_byte_with_modes(isolated_home, 
     assert oct(os.stat(source_tree / "secret.cfg").st_mode & 0o777) == "0o600"
 
 
-def test_an_overwrite_is_kept_by_copy(isolated_home, project):
+@pytest.mark.parametrize("command", [": > data.csv", "truncate -s 0 data.csv", "sed -i d data.csv",
+                                     "ln -sf /dev/null data.csv", "sort -o data.csv /dev/null"])
+def test_an_overwrite_is_kept_by_copy(isolated_home, project, command):
     data = project / "data.csv"
     data.write_text("id,name\n1,Ada\n")
-    result = run_guardsh(["-c", ": > data.csv"], isolated_home)
-    assert data.read_text() == ""
+    data.chmod(0o640)
+    result = run_guardsh(["-c", command], isolated_home)
+    assert result.returncode == 0, result.stderr.decode()
+    assert data.is_symlink() or data.read_text() == ""
     undo(isolated_home, kept_id(result), project)
-    assert data.read_text() == "id,name\n1,Ada\n"
+    assert not data.is_symlink() and data.read_text() == "id,name\n1,Ada\n"
+    assert oct(data.stat().st_mode & 0o777) == "0o640"
 
 
 @pytest.mark.skipif(shutil.which("sqlite3") is None, reason="the sqlite3 CLI is not installed")

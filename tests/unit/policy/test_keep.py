@@ -31,6 +31,7 @@ def verdict(command: str, project, ruleset=None):
     ("git clean -fdx build docs", "git", [""], {"untracked": "all", "pathspecs": ["build", "docs"]}),
     ("git clean -fX", "git", [""], {"untracked": "ignored", "pathspecs": []}),
     ("git -C sub stash drop", "git", ["sub"], {"untracked": "untracked", "pathspecs": []}),
+    ("sed -i d .env", "paths-overwrite", [".env"], {}),
     ("sqlite3 app.db 'DROP TABLE users'", "sqlite", ["app.db"], {}),
     ("sqlite3 app.db <<'SQL'\nDELETE FROM users;\nSQL", "sqlite", ["app.db"], {}),
 ])
@@ -61,6 +62,7 @@ def test_keepable_lines_say_what_they_keep(command, kind, paths, options, projec
     ("psql -h localhost -d shop -f drop.sql", "from a file"),
     ("psql \"$DATABASE_URL\" -c 'DROP TABLE users'", "connection string or only known at run time"),
     ("cp /dev/null app.db", "no way to keep"),
+    ("echo -n | crontab -", "not a file the command names"),
     ("mv ~/work node_modules && rm -rf node_modules", "no way to keep"),
 ])
 def test_what_cannot_be_kept_is_asked_with_the_reason(command, why, project):
