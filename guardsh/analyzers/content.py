@@ -5,6 +5,8 @@ The pack's `[program.NAME]` table says where a program takes its content."""
 
 from __future__ import annotations
 
+import re
+
 from ..model import DYN, Command, Effect, ProgramSpec, Word
 from ..argv import read_args
 
@@ -166,10 +168,16 @@ def _payloads(cmd: Command, spec: ProgramSpec, scan) -> list[tuple[str | None, s
     for opt in spec.content_options:
         found.extend((v, opt) for v in parsed.values.get(opt, []))
     for opt in spec.content_file_options:
-        found.extend((scan.read_file(v, cmd.stdin), v) for v in parsed.values.get(opt, []))
+        for v in parsed.values.get(opt, []):
+            if spec.reads not in _JS_RUNTIMES or v.startswith((".", "/", "~")) or DYN in v \
+                    or scan.read_file(v) is not None:
+                found.append((scan.read_file(v, cmd.stdin), v))
+            # else a module by name (node -r dotenv/config): judged where it is installed
     positionals = parsed.positionals
     if spec.content_arg and len(positionals) >= spec.content_arg and not found:
-        found.extend((w.text, "the command line") for w in positionals[spec.content_arg - 1:])
+        for w in positionals[spec.content_arg - 1:]:
+            text = _code_file(w.text, scan) if spec.reads not in ("sql", "mongo", "redis") else None
+            found.append((text, w.text) if text is not None else (w.text, "the command line"))
     if found or not spec.content_stdin or cmd.stdin is None:
         return found
     if spec.stdin_marker and positionals and positionals[0].text != spec.stdin_marker:
@@ -177,6 +185,16 @@ def _payloads(cmd: Command, spec: ProgramSpec, scan) -> list[tuple[str | None, s
     if spec.content_arg and len(positionals) >= spec.content_arg:
         return found
     return [(scan.stdin_text(cmd.stdin), "stdin")]
+
+
+_CODE_FILE = re.compile(r"[\w./~-]+\.(?:rb|py|php|js|mjs|cjs|ts|pl|R|jl|ps1|awk|lua)")
+
+
+def _code_file(text: str, scan) -> str | None:
+    """`rails runner scripts/purge.rb`: a code argument that names a file is that file's code."""
+    if not _CODE_FILE.fullmatch(text):
+        return None
+    return scan.read_file(text)
 
 
 def _connection(cmd: Command, scan) -> str:

@@ -26,16 +26,9 @@ def reads_terminal(cmd: Command, programs: dict[str, ProgramSpec]) -> str | None
     """What `cmd` starts that reads a terminal ("python3", "rails console"), or None."""
     if cmd.stdin is not None or not cmd.argv:
         return None
-    name, args = cmd.name, cmd.args
-    spec = programs.get(name)
-    if spec is not None and spec.reads and spec.batch_positionals == 1 and args:
-        # An interpreter running a script: the script may be a program with
-        # a console of its own (python manage.py shell, php artisan tinker).
-        parsed, i = parse_args(args, spec.value_options, stop_at_first_positional=True)
-        flags = parsed.flags | set(parsed.values)
-        if i < len(args) and not flags & set(spec.content_options + spec.interactive_options):
-            return _console(args[i].text.rsplit("/", 1)[-1], args[i + 1:], programs)
-    return _console(name, args, programs)
+    # An interpreter running a program's script (python manage.py shell, php artisan tinker)
+    # is also emitted as that program (shell/wrappers.py _entry_point), and found there.
+    return _console(cmd.name, cmd.args, programs)
 
 
 def _console(name: str, args: list[Word], programs: dict[str, ProgramSpec]) -> str | None:

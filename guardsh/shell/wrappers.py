@@ -230,6 +230,8 @@ def unwrap(cmd: Command, scan) -> bool:
         return False
     if name in ("ansible", "salt", "salt-ssh", "salt-call"):
         return _unwrap_config_management(cmd, scan)
+    if spec is not None and spec.script_file:
+        _entry_point(cmd, scan)
     if name in PROJECT_RUNNERS:
         _run_project_script(cmd, scan)
     if name in REMOTE_RUNNERS:
@@ -461,6 +463,21 @@ PROJECT_RUNNERS = {"npm", "pnpm", "yarn", "bun", "make", "gmake", "just"}
 _NPM_SHORTCUTS = {"test": "test", "t": "test", "tst": "test", "start": "start", "stop": "stop",
                   "restart": "restart"}
 _MAKE_VALUES = frozenset("-C --directory -f --file --makefile -I --include-dir -j --jobs -l -o -W".split())
+
+
+def _entry_point(cmd: Command, scan) -> None:
+    """An interpreter running a file named like a program guardsh has a table for is that
+    program too: `python manage.py shell -c CODE` is `manage.py shell -c CODE` (whose table
+    reads the code), `node node_modules/.bin/prisma migrate reset` is `prisma migrate reset`."""
+    positionals = read_args(cmd, scan.programs).positionals
+    if not positionals or positionals[0].dynamic:
+        return
+    name = os.path.basename(positionals[0].text)
+    if name not in scan.programs or name == cmd.name:
+        return
+    entry = positionals[0]
+    start = next(i for i, w in enumerate(cmd.args) if w is entry) + 1
+    _emit_inner(cmd, scan, [Word(os.path.basename(entry.text), entry.raw)] + cmd.args[start:], cmd.name)
 
 
 def _run_project_script(cmd: Command, scan) -> None:

@@ -180,6 +180,16 @@ class PythonReader:
             return self._call_text(node)
         return DYN
 
+    def _each(self, node, text: str) -> list[str]:
+        """Each value a loop variable takes over a literal list (`for d in ['build', 'dist']:
+        shutil.rmtree(d)` deletes build and dist), else [text]."""
+        ast = self.ast
+        if isinstance(node, ast.Name) and len(values := self.bindings.get(node.id, [])) == 1 and \
+                isinstance(values[0], ast.Starred) and isinstance(values[0].value, (ast.List, ast.Tuple)) and \
+                1 < len(values[0].value.elts) <= 50:
+            return [self.text(e) for e in values[0].value.elts]
+        return [text]
+
     def _item_text(self, iterable) -> str:
         ast = self.ast
         if isinstance(iterable, (ast.List, ast.Tuple)) and len(iterable.elts) == 1:
@@ -271,9 +281,11 @@ class PythonReader:
             if DYN not in code:
                 self.analyze("python", code, self.findings, self.depth + 1)
         elif name == "shutil.rmtree":
-            add("code.delete-tree", path, detail)
+            for each in self._each(first, path):
+                add("code.delete-tree", each, detail)
         elif name in _PY_DELETE_FILE:
-            add("code.delete-file", path, detail)
+            for each in self._each(first, path):
+                add("code.delete-file", each, detail)
         elif name == "os.truncate":
             add("code.truncate-file", path, detail)
         elif attr in ("unlink", "rmdir", "rmtree") and not args:  # Path('x').unlink()

@@ -123,7 +123,8 @@ class PythonSinks:
                 if not filtered:
                     sinks.delete_all(self.findings, model, detail)
                 return True
-        if attr == "drop_all" and ("metadata" in receiver_name or receiver_name.startswith(("sqlalchemy", "sqlmodel"))):
+        if attr == "drop_all" and ("metadata" in receiver_name or receiver_name.startswith(
+                ("sqlalchemy", "sqlmodel", "flask_sqlalchemy")) or receiver_name.rsplit(".", 1)[-1] in ("db", "database")):
             self.findings.add("sql.drop-table", "every table in the metadata", detail)
             return True
         if attr in _SQL_CALLS and (node.args or "statement" in kw or "sql" in kw):

@@ -80,3 +80,28 @@ def test_a_program_file_named_at_run_time_is_asked_about(files, ruleset):
 def test_the_finding_names_the_file(files, ruleset):
     verdict = judge("python3 tools/nuke.py", ruleset, cwd=str(files))
     assert any("nuke.py" in " ".join(m.command.via) for m in verdict.matches), verdict.matches
+
+
+@pytest.mark.parametrize("command", [
+    "bin/rails runner 'User.delete_all'", "bundle exec rails runner 'Order.destroy_all'",
+    "echo 'Post.delete_all' | bin/rails console",
+    "python manage.py shell <<< 'from shop.models import Invoice; Invoice.objects.all().delete()'",
+    "./manage.py shell -c 'from x.models import A; A.objects.all().delete()'",
+    "php artisan tinker --execute='App\\Models\\User::truncate();'",
+    "flask shell <<< 'from app import db; db.drop_all()'",
+    "python3 cleanup_dirs.py",
+])
+def test_code_run_inside_a_framework_is_read(files, ruleset, command):
+    (files / "cleanup_dirs.py").write_text("import shutil\nfor d in ['build', 'src']:\n    shutil.rmtree(d)\n")
+    assert judge(command, ruleset, cwd=str(files)).decision != "allow"
+
+
+@pytest.mark.parametrize("command", [
+    "bin/rails runner 'puts User.count'", "python manage.py shell -c 'print(1)'", "python manage.py migrate",
+    "php artisan tinker --execute='echo User::count();'", "python3 clean_build.py", "node -r dotenv/config build.js",
+])
+def test_harmless_framework_code_runs(files, ruleset, command):
+    (files / "clean_build.py").write_text(
+        "import shutil\nfor d in ['build', 'dist', '.pytest_cache']:\n    shutil.rmtree(d, ignore_errors=True)\n")
+    verdict = judge(command, ruleset, cwd=str(files))
+    assert verdict.decision == "allow", [m.rule.id for m in verdict.matches]
