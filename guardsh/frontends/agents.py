@@ -39,8 +39,8 @@ class Agent:
 
 AGENTS = {
     "claude-code": Agent(
-        "claude-code", "Claude Code", "PreToolUse", ("Bash",), True, "pretooluse",
-        "CLAUDE_CONFIG_DIR", ".claude", "settings.json", "Bash", {},
+        "claude-code", "Claude Code", "PreToolUse", ("Bash", "Monitor"), True, "pretooluse",
+        "CLAUDE_CONFIG_DIR", ".claude", "settings.json", "Bash|Monitor", {},
         "Restart Claude Code (it reads hooks at start; `/hooks` lists them). A command guardsh refuses gets "
         "`guardsh approve ID` instructions for you; set [settings] hook_confirm = \"ask\" in guardsh's "
         "rules.toml to get Claude Code's own prompt instead."),
@@ -54,7 +54,8 @@ AGENTS = {
         "codex", "Codex", "PreToolUse", ("Bash",), False, "pretooluse",
         "CODEX_HOME", ".codex", "hooks.json", "Bash", {"statusMessage": "guardsh: checking the command"},
         "Restart Codex. Hooks are on by default from Codex 0.124; older versions need "
-        "[features] codex_hooks = true in config.toml."),
+        "[features] codex_hooks = true in config.toml. Codex runs a hook only once it is trusted: "
+        "guardsh asks Codex to trust it now."),
     "gemini": Agent(
         "gemini", "Gemini CLI", "BeforeTool", ("run_shell_command",), True, "gemini",
         None, ".gemini", "settings.json", "run_shell_command",

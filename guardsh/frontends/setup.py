@@ -8,6 +8,11 @@ agent's record in frontends/agents.py (with the sources).
 env.CLAUDE_CODE_SHELL to the guardsh-bash link (Claude Code accepts only a
 shell whose path contains "bash" or "zsh").
 
+Codex: after writing the hook, guardsh asks Codex to trust it (frontends/codex.py:
+the same app-server call Codex's /hooks screen makes, for guardsh's hook only) and
+checks that Codex then lists it as trusted; if it cannot, it says so on stderr with
+the manual step and exits non-zero, since Codex skips an untrusted hook silently.
+
 The rest of the file is kept as it was; the old file is copied to
 FILE.guardsh-backup-YYYYmmdd-HHMMSS first; an existing guardsh entry is
 updated in place, never duplicated, so running it twice changes nothing.
@@ -57,24 +62,50 @@ def setup_agent(agent: str, print_only: bool, shell: bool = False) -> int:
         sys.stderr.write(f"guardsh setup: {e}\n")
         return exits.FAILED
     what = "the guardsh shell" if shell else "the guardsh hook"
+    text = json.dumps(updated, indent=2) + "\n"
     if updated == current:
         print(f"{path} already has {what}; nothing changed.")
-        return exits.OK
-    text = json.dumps(updated, indent=2) + "\n"
-    if print_only:
+    elif print_only:
         print(f"guardsh setup would write {path} (nothing has been changed):")
         sys.stdout.write(text)
         return exits.OK
-    try:
-        backup = write_config(path, text)
-    except OSError as e:
-        sys.stderr.write(f"guardsh setup: cannot write {path}: {e.strerror or e}\n")
-        return exits.FAILED
-    print(f"Wrote {what} into {path}" + (f" (the old file is kept as {backup})." if backup else "."))
-    print(CLAUDE_CODE_SHELL_NEXT_STEPS if shell else AGENTS[agent].next_steps)
-    if agent == "codex":
+    else:
+        try:
+            backup = write_config(path, text)
+        except OSError as e:
+            sys.stderr.write(f"guardsh setup: cannot write {path}: {e.strerror or e}\n")
+            return exits.FAILED
+        print(f"Wrote {what} into {path}" + (f" (the old file is kept as {backup})." if backup else "."))
+        print(CLAUDE_CODE_SHELL_NEXT_STEPS if shell else AGENTS[agent].next_steps)
+    if agent == "codex" and not print_only:
         _warn_if_codex_hooks_disabled(os.path.join(os.path.dirname(path), "config.toml"))
+        return trust_codex_hook(hook_command(launcher, agent), path)
     return exits.OK
+
+
+def trust_codex_hook(command: str, path: str) -> int:
+    """Have Codex trust the hook just written (it skips an untrusted hook without a word)."""
+    from . import codex
+
+    try:
+        hooks = codex.trust(command, path, os.getcwd())
+    except codex.CodexUnavailable as e:
+        return _untrusted(f"guardsh could not ask Codex to trust it: {e}.")
+    if hooks and all(codex.runs(h) for h in hooks):
+        print("Codex trusts the hook (" + ", ".join(f"{h['key']}: {h['trustStatus']}" for h in hooks) + ").")
+        return exits.OK
+    states = ", ".join(f"{h.get('trustStatus')}{'' if h.get('enabled', True) else ', disabled'}" for h in hooks)
+    return _untrusted(f"Codex still lists it as {states or 'missing'}.")
+
+
+def _untrusted(why: str) -> int:
+    from .codex import MANUAL_STEP
+
+    sys.stderr.write(
+        "\nguardsh setup: WARNING: CODEX WILL NOT RUN GUARDSH'S HOOK YET. Codex runs a hook only after it is\n"
+        f"trusted, and skips an untrusted one silently: commands would run unchecked. {why}\n"
+        f"To trust it: {MANUAL_STEP}. Then `guardsh doctor` checks it.\n")
+    return exits.FAILED
 
 
 def config_path(agent: str) -> str:
@@ -158,6 +189,12 @@ def with_hook(agent: str, config: dict, command: str) -> dict:
     existing = [h for h in _hook_entries(agent, entries) if _is_guardsh_hook(h.get("command"), agent)]
     for h in existing:
         h["command"] = command  # guardsh moved (or was reinstalled): point the entry at it
+    if spec.matcher is not None:
+        for group in entries:  # an older guardsh's matcher (Claude Code's "Bash" missed Monitor)
+            hooks_of_group = group.get("hooks") if isinstance(group, dict) else None
+            if (isinstance(hooks_of_group, list) and hooks_of_group
+                    and all(isinstance(h, dict) and _is_guardsh_hook(h.get("command"), agent) for h in hooks_of_group)):
+                group["matcher"] = spec.matcher
     if existing:
         return updated
     if spec.matcher is None:  # Cursor: a flat list of hooks, in a versioned file

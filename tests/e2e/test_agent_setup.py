@@ -39,7 +39,7 @@ def test_claude_code_hook_is_added_and_everything_else_kept(isolated_home):
     assert result.returncode == 0, result.stderr
     written = json.loads(path.read_text())
     added = written["hooks"]["PreToolUse"].pop()
-    assert added == {"matcher": "Bash", "hooks": [{"type": "command", "command": f"{HOOK} claude-code"}]}
+    assert added == {"matcher": "Bash|Monitor", "hooks": [{"type": "command", "command": f"{HOOK} claude-code"}]}
     assert written == CLAUDE_SETTINGS
     [backup] = backups(path)
     assert backup.read_text() == original
@@ -65,7 +65,20 @@ def test_a_moved_guardsh_is_updated_in_place(isolated_home):
         {"matcher": "Bash", "hooks": [{"type": "command", "command": "/old/place/guardsh hook claude-code"}]}]}}))
     setup(isolated_home, "claude-code")
     groups = json.loads(path.read_text())["hooks"]["PreToolUse"]
-    assert groups == [{"matcher": "Bash", "hooks": [{"type": "command", "command": f"{HOOK} claude-code"}]}]
+    # and the older matcher, which missed the Monitor tool (it runs shell commands too), is widened
+    assert groups == [{"matcher": "Bash|Monitor", "hooks": [{"type": "command", "command": f"{HOOK} claude-code"}]}]
+
+
+def test_a_matcher_shared_with_another_hook_is_left_alone(isolated_home):
+    path = isolated_home / ".claude/settings.json"
+    path.parent.mkdir()
+    shared = {"matcher": "Bash", "hooks": [{"type": "command", "command": "/old/place/guardsh hook claude-code"},
+                                           {"type": "command", "command": "./my-audit.sh"}]}
+    path.write_text(json.dumps({"hooks": {"PreToolUse": [shared]}}))
+    setup(isolated_home, "claude-code")
+    [group] = json.loads(path.read_text())["hooks"]["PreToolUse"]
+    assert group["matcher"] == "Bash" and group["hooks"][1] == {"type": "command", "command": "./my-audit.sh"}
+    assert group["hooks"][0]["command"] == f"{HOOK} claude-code"
 
 
 def test_print_shows_the_file_and_changes_nothing(isolated_home):
@@ -93,20 +106,35 @@ EXPECTED = {
     "gemini": (".gemini/settings.json", {"hooks": {"BeforeTool": [{"matcher": "run_shell_command", "hooks": [
         {"type": "command", "command": f"{HOOK} gemini", "name": "guardsh",
          "description": "Stops irreversible shell commands until a human approves"}]}]}}),
-    "claude-code": (".claude/settings.json", {"hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [
+    "claude-code": (".claude/settings.json", {"hooks": {"PreToolUse": [{"matcher": "Bash|Monitor", "hooks": [
         {"type": "command", "command": f"{HOOK} claude-code"}]}]}}),
 }
+
+
+NO_CODEX = {"PATH": "/nonexistent"}  # neither codex nor npm: Codex cannot be asked to trust the hook
 
 
 @pytest.mark.parametrize("agent", list(EXPECTED))
 def test_each_agent_gets_its_documented_entry(agent, isolated_home):
     rel, expected = EXPECTED[agent]
-    result = setup(isolated_home, agent)
-    assert result.returncode == 0, result.stderr
+    result = run_guardsh(["setup", agent], isolated_home, env_extra=NO_CODEX)
+    assert result.returncode == (1 if agent == "codex" else 0), result.stderr  # codex: untrusted, below
     path = isolated_home / rel
     assert json.loads(path.read_text()) == expected
     assert path.stat().st_mode & 0o777 == 0o600  # a new settings file may later hold keys
-    assert setup(isolated_home, agent).stdout.endswith(b"nothing changed.\n")
+    again = run_guardsh(["setup", agent], isolated_home, env_extra=NO_CODEX)
+    assert b"nothing changed.\n" in again.stdout
+
+
+def test_codex_hook_that_cannot_be_trusted_is_said_loudly_with_the_manual_step(isolated_home):
+    """Codex skips an untrusted hook without a word: when Codex cannot be asked to trust it
+    (not installed here), setup fails, says so on stderr, and gives the step by hand."""
+    result = run_guardsh(["setup", "codex"], isolated_home, env_extra=NO_CODEX)
+    assert result.returncode == 1
+    err = result.stderr.decode()
+    assert "CODEX WILL NOT RUN GUARDSH'S HOOK YET" in err and "`codex` command was not found" in err, err
+    assert "type /hooks" in err and "Trust" in err, err
+    assert (isolated_home / ".codex/hooks.json").exists()  # the hook itself is written
 
 
 def test_existing_cursor_hooks_are_kept(isolated_home):
@@ -125,8 +153,8 @@ def test_existing_cursor_hooks_are_kept(isolated_home):
 def test_codex_home_is_honoured(isolated_home, tmp_path):
     codex_home = tmp_path / "codex-home"
     codex_home.mkdir()
-    result = run_guardsh(["setup", "codex"], isolated_home, env_extra={"CODEX_HOME": str(codex_home)})
-    assert result.returncode == 0
+    result = run_guardsh(["setup", "codex"], isolated_home, env_extra={"CODEX_HOME": str(codex_home), **NO_CODEX})
+    assert b"Wrote the guardsh hook into " + str(codex_home / "hooks.json").encode() in result.stdout
     assert (codex_home / "hooks.json").exists() and not (isolated_home / ".codex").exists()
 
 
@@ -192,3 +220,36 @@ def test_installed_hook_command_answers_the_agent(isolated_home, project):
                             env={**guardsh_env(isolated_home), "PATH": "/usr/bin:/bin"}, timeout=30)
     assert shlex.split(command)[1:] == ["hook", "claude-code"]
     assert json.loads(result.stdout)["hookSpecificOutput"]["permissionDecision"] == "deny"
+
+
+FAKE_CODEX = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fake_codex.py")
+
+
+def codex_on_path(tmp_path) -> dict:
+    bin_dir = tmp_path / "codex-bin"
+    if not bin_dir.exists():
+        bin_dir.mkdir()
+        (bin_dir / "codex").symlink_to(FAKE_CODEX)
+    return {"PATH": f"{bin_dir}:/usr/bin:/bin"}
+
+
+def test_codex_setup_has_codex_trust_its_hook_and_no_other(isolated_home, tmp_path):
+    hooks_json = isolated_home / ".codex/hooks.json"
+    hooks_json.parent.mkdir()
+    other = {"matcher": "Bash", "hooks": [{"type": "command", "command": "/usr/local/bin/audit-hook"}]}
+    hooks_json.write_text(json.dumps({"hooks": {"PreToolUse": [other]}}))
+    result = run_guardsh(["setup", "codex"], isolated_home, env_extra=codex_on_path(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert f"{hooks_json}:pre_tool_use:1:0: trusted" in result.stdout.decode()
+    trust = json.loads((isolated_home / ".codex/trust.json").read_text())
+    assert list(trust) == [f"{hooks_json}:pre_tool_use:1:0"]  # guardsh's; never the other hook
+    again = run_guardsh(["setup", "codex"], isolated_home, env_extra=codex_on_path(tmp_path))
+    assert again.returncode == 0 and b"nothing changed" in again.stdout and b"trusted" in again.stdout
+
+
+def test_codex_app_server_failing_is_said_loudly(isolated_home, tmp_path):
+    result = run_guardsh(["setup", "codex"], isolated_home, env_extra={**codex_on_path(tmp_path),
+                                                                        "FAKE_CODEX_FAIL": "1"})
+    assert result.returncode == 1
+    err = result.stderr.decode()
+    assert "CODEX WILL NOT RUN GUARDSH'S HOOK YET" in err and "fake codex: cannot start" in err, err

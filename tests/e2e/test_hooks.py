@@ -324,3 +324,15 @@ def test_an_approval_lets_the_same_command_through_once(isolated_home, project):
     assert (entry["decision"], entry["outcome"], entry["confirmed"], entry["approval"]) == (
         "confirm", "allowed", "approved", approval_id)
     assert decision("claude-code", hook("claude-code", isolated_home, data))[0] == "deny"
+
+
+def test_claude_code_monitor_tool_is_judged_like_bash(isolated_home, project):
+    """Claude Code's Monitor tool runs a shell command too (through the same snapshot wrapper);
+    its PreToolUse payload, as Claude Code 2.1.332 sends it."""
+    data = json.loads(payload("claude-code", "x", project))
+    data["tool_name"] = "Monitor"
+    data["tool_input"] = {"description": "watch", "timeout_ms": 5000, "command": "echo line; rm -rf ~"}
+    verdict, message = decision("claude-code", hook("claude-code", isolated_home, json.dumps(data).encode()))
+    assert verdict == "deny" and "fs.rm-recursive" in message
+    data["tool_input"]["command"] = "tail -f build.log"
+    assert decision("claude-code", hook("claude-code", isolated_home, json.dumps(data).encode())) == ("allow", "")

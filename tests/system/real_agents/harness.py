@@ -333,10 +333,12 @@ class World:
         self.bin = root / "bin"
         self.launcher = make_launchers(self.bin, self.log, self.files)
 
-    def guardsh(self, *args: str, env: dict) -> subprocess.CompletedProcess:
-        r = subprocess.run([str(self.launcher), *args], env=env, cwd=self.home, capture_output=True, text=True,
-                           timeout=60, stdin=subprocess.DEVNULL)
-        assert r.returncode == 0, f"guardsh {' '.join(args)}: {r.stdout}{r.stderr}"
+    def guardsh(self, *args: str, env: dict, status: int | None = 0) -> subprocess.CompletedProcess:
+        """Run guardsh as the user does, in a loopback-only network namespace (`guardsh setup codex`
+        starts Codex's app-server, which must reach nothing)."""
+        r = subprocess.run(["unshare", "-n", str(self.launcher), *args], env=env, cwd=self.home,
+                           capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+        assert status is None or r.returncode == status, f"guardsh {' '.join(args)}: {r.stdout}{r.stderr}"
         return r
 
     def calls(self) -> list[dict]:
@@ -416,34 +418,12 @@ def run_codex(world: World, codex: Path, script: list[dict], login_shell: Path |
 
 
 def codex_app_server(codex: Path, env: dict, cwd: Path, calls: list[tuple[str, dict]], timeout: float = 60) -> list:
-    """Ask Codex's app-server (JSON-RPC, one JSON object a line on stdio), in a loopback-only
-    namespace like the agent; returns each call's result."""
-    import select
+    """Ask Codex's app-server (guardsh's own client of it), in a loopback-only namespace like the
+    agent; returns each call's result."""
+    from guardsh.frontends.codex import app_server
 
-    proc = subprocess.Popen(["unshare", "-n", "node", str(codex), "app-server"], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, cwd=cwd, text=True)
-    deadline = time.monotonic() + timeout
-
-    def call(i: int, method: str, params: dict) -> dict:
-        proc.stdin.write(json.dumps({"id": i, "method": method, "params": params}) + "\n")
-        proc.stdin.flush()
-        while time.monotonic() < deadline:
-            if select.select([proc.stdout], [], [], 1)[0]:
-                line = proc.stdout.readline()
-                assert line, f"codex app-server ended before answering {method}"
-                message = json.loads(line)
-                if message.get("id") == i:
-                    assert "error" not in message, f"{method}: {message['error']}"
-                    return message["result"]
-        raise AssertionError(f"codex app-server did not answer {method} within {timeout}s")
-
-    try:
-        call(0, "initialize", {"clientInfo": {"name": "guardsh-tests", "version": "0"}})
-        proc.stdin.write(json.dumps({"method": "initialized"}) + "\n")
-        return [call(i, method, params) for i, (method, params) in enumerate(calls, 1)]
-    finally:
-        proc.kill()
-        proc.wait(10)
+    return app_server(calls, str(cwd), timeout=timeout, env=env,
+                      argv=["unshare", "-n", "node", str(codex), "app-server"])
 
 
 def codex_hooks(world: World, codex: Path) -> list[dict]:

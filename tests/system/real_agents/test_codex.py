@@ -10,9 +10,11 @@ the shell they want over the real one, in a mount namespace of the agent's own."
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from harness import World, codex_env, codex_hooks, refuse_approve_retry, run_codex, trust_codex_hooks
+from harness import World, codex_env, codex_hooks, refuse_approve_retry, run_codex
 
 HARMLESS = "echo hello-from-agent; ls"
 DESTRUCTIVE = "rm -r data"
@@ -23,8 +25,13 @@ def ran_harmless(result: str) -> bool:
     return "hello-from-agent" in lines and "data" in lines and "guardsh: refused" not in result
 
 
-def setup_hook(world: World) -> None:
-    world.guardsh("setup", "codex", env=codex_env(world))
+def setup_hook(world: World, codex) -> None:
+    """`guardsh setup codex` as a user with Codex installed (on PATH) runs it: it writes the hook and
+    has Codex trust it."""
+    env = codex_env(world)
+    env["PATH"] = f"{codex.parent}:{env['PATH']}"
+    result = world.guardsh("setup", "codex", env=env)
+    assert "Codex trusts the hook" in result.stdout, result.stdout + result.stderr
 
 
 def hook_payloads(world: World) -> list[str]:
@@ -46,32 +53,43 @@ def shell_calls(world: World) -> list[list[str]]:
 # --- (c) guardsh's hook in Codex -----------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "issue 8: after `guardsh setup codex` Codex lists the hook as untrusted (hooks/list: trustStatus "
-    "'untrusted') and skips it without a word in `codex exec`: guardsh is never asked and `rm -r data` runs"))
 def test_hook_after_setup_alone_refuses_rm(world, codex):
-    setup_hook(world)
+    setup_hook(world, codex)
     run = run_codex(world, codex, [{"command": DESTRUCTIVE}])
     assert not run.timed_out, run.describe()
     assert hook_payloads(world), "Codex never ran guardsh's hook"
     assert world.data.exists()
+    [refusal] = run.tool_results()
+    assert refusal.startswith("Command blocked by PreToolUse hook: guardsh: refused"), refusal
 
 
-def test_hook_is_untrusted_after_setup_and_trusted_by_codexs_own_review_path(world, codex):
-    """What `guardsh setup codex` leaves today, and the mechanism that trusts it (the one
-    Codex's /hooks review screen uses): this is the fact the fix must act on."""
-    setup_hook(world)
-    [hook] = codex_hooks(world, codex)
-    assert hook["command"].endswith("guardsh hook codex") and hook["trustStatus"] == "untrusted", hook
-    [hook] = trust_codex_hooks(world, codex)
-    assert hook["trustStatus"] == "trusted", hook
+def test_setup_trusts_guardshs_hook_and_no_other(world, codex):
+    """Codex skips an untrusted hook silently; `guardsh setup codex` has Codex trust its hook the
+    way Codex's own /hooks screen does (app-server hooks/list + config/batchWrite), and leaves
+    every other hook as it was."""
+    hooks_json = world.home / ".codex/hooks.json"
+    codex_env(world)  # makes ~/.codex/config.toml
+    other = {"type": "command", "command": "/usr/local/bin/someone-elses-hook"}
+    hooks_json.write_text(json.dumps({"hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [other]}]}}))
+    setup_hook(world, codex)
+    hooks = {h["command"]: h for h in codex_hooks(world, codex)}
+    mine = hooks.pop(f"{world.launcher} hook codex")
+    assert mine["trustStatus"] == "trusted" and mine["source"] == "user", mine
+    assert [h["trustStatus"] for h in hooks.values()] == ["untrusted"], hooks
     config = (world.home / ".codex/config.toml").read_text()
-    assert f'[hooks.state."{hook["key"]}"]\ntrusted_hash = "{hook["currentHash"]}"' in config, config
+    assert f'[hooks.state."{mine["key"]}"]\ntrusted_hash = "{mine["currentHash"]}"' in config, config
+    assert config.count("trusted_hash") == 1, config
+
+
+def test_setup_without_codex_on_path_fails_loudly_and_leaves_the_hook_untrusted(world, codex):
+    result = world.guardsh("setup", "codex", env=codex_env(world), status=1)
+    assert "CODEX WILL NOT RUN GUARDSH'S HOOK YET" in result.stderr and "/hooks" in result.stderr, result.stderr
+    [hook] = codex_hooks(world, codex)
+    assert hook["command"] == f"{world.launcher} hook codex" and hook["trustStatus"] == "untrusted", hook
 
 
 def test_trusted_hook_harmless_command_runs_and_its_output_reaches_the_model(world, codex):
-    setup_hook(world)
-    trust_codex_hooks(world, codex)
+    setup_hook(world, codex)
     run = run_codex(world, codex, [{"command": HARMLESS}])
     assert not run.timed_out and run.returncode == 0, run.describe()
     [result] = run.tool_results()
@@ -81,8 +99,7 @@ def test_trusted_hook_harmless_command_runs_and_its_output_reaches_the_model(wor
 
 
 def test_trusted_hook_rm_is_refused_then_approved_and_the_retry_runs_once(world, codex):
-    setup_hook(world)
-    trust_codex_hooks(world, codex)
+    setup_hook(world, codex)
     run, seen = refuse_approve_retry(world, lambda script, **kw: run_codex(world, codex, script, **kw), DESTRUCTIVE)
     assert not run.timed_out and run.returncode == 0, run.describe()
     assert seen["data_survived_refusal"], seen["refusal"]
@@ -98,8 +115,7 @@ def test_trusted_hook_rm_is_refused_then_approved_and_the_retry_runs_once(world,
     "running (python3 -i) reaches neither guardsh's hook (Codex sends no PreToolUse for write_stdin) nor the "
     "shell: shutil.rmtree('data') deletes the data"))
 def test_trusted_hook_python_repl_cannot_delete_the_data(world, codex):
-    setup_hook(world)
-    trust_codex_hooks(world, codex)
+    setup_hook(world, codex)
     run = run_codex(world, codex, [
         {"call": "exec_command", "args": {"cmd": "python3 -i -q", "tty": True, "yield_time_ms": 1500}},
         {"call": "write_stdin", "args": {"session_id": "$SESSION", "yield_time_ms": 1500,
