@@ -72,6 +72,7 @@ def main(argv: list[str] | None = None) -> None:
         _point_a_human_at_our_help()
         _exec(args)
     if bash.command is not None:
+        _hook_through_the_login_shell(bash.command)
         _guard(bash.command, args)
     elif bash.script is not None:
         _guard_script(bash.script, args)
@@ -94,6 +95,23 @@ def _point_a_human_at_our_help() -> None:
         from .. import __version__
 
         sys.stderr.write(f"guardsh {__version__}: what follows is bash's; guardsh's own help is `guardsh help`.\n")
+
+
+def _hook_through_the_login_shell(text: str) -> None:
+    """Codex (and Gemini CLI) run each hook command through their shell: with guardsh as that
+    shell, every agent command starts `guardsh -c '/path/guardsh hook codex'` first. When the
+    line is exactly that, with the path resolving to this guardsh, answer the hook here instead
+    of judging the line and starting bash to start guardsh again: same answer, one process."""
+    words = text.split()
+    if len(words) != 3 or words[1] != "hook" or any(c in text for c in "'\"$`\\;|&<>(){}[]*?~#=!%\n"):
+        return
+    from ..identity import runs_this_guardsh
+    from .agents import AGENTS
+
+    if words[2] in AGENTS and runs_this_guardsh(words[0]):
+        from .hooks import run_hook
+
+        sys.exit(run_hook(words[2]))
 
 
 def _guard(text: str, args: list[str], label: str | None = None, stdin: bytes | None = None) -> None:

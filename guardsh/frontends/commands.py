@@ -153,7 +153,8 @@ def hook(agent: str) -> int:
 @click.argument("agent", type=click.Choice(list(AGENTS)))
 @click.option("--print", "print_only", is_flag=True, help="Show what would be written; change nothing.")
 @click.option("--shell", "as_shell", is_flag=True,
-              help="Claude Code only: set guardsh-bash as its shell (CLAUDE_CODE_SHELL) instead of the hook.")
+              help="Make guardsh the agent's shell instead of the hook (Claude Code: CLAUDE_CODE_SHELL; Codex, "
+                   "Gemini CLI: a link named bash, and how to point the agent at it).")
 def setup(agent: str, print_only: bool, as_shell: bool) -> int:
     """Make guardsh guard AGENT: write its hook or shell setting (with a backup)."""
     from .setup import setup_agent

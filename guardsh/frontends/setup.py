@@ -4,9 +4,11 @@ Writes `<guardsh> hook AGENT` into the agent's user configuration, in the
 format its documentation gives: the file and the entry's shape are in each
 agent's record in frontends/agents.py (with the sources).
 
-`--shell` (Claude Code only) instead sets settings.json's
-env.CLAUDE_CODE_SHELL to the guardsh-bash link (Claude Code accepts only a
-shell whose path contains "bash" or "zsh").
+`--shell` instead makes guardsh the agent's shell: Claude Code's settings.json
+env.CLAUDE_CODE_SHELL names the guardsh-bash link (Claude Code accepts only a
+shell whose path contains "bash" or "zsh"); for Codex (its login shell) and
+Gemini CLI (`bash` on PATH), which have no such setting, a link named `bash`
+in guardsh's data directory, and the exact step to point the agent at it.
 
 Codex: after writing the hook, guardsh asks Codex to trust it (frontends/codex.py:
 the same app-server call Codex's /hooks screen makes, for guardsh's hook only) and
@@ -42,10 +44,13 @@ class UnreadableConfig(SetupError):
 
 def setup_agent(agent: str, print_only: bool, shell: bool = False) -> int:
     try:
-        if shell and agent != "claude-code":
-            raise SetupError(f"--shell is for claude-code only: {agent} has no setting for its shell "
-                             f"(see the README); `guardsh setup {agent}` installs the hook.")
+        via = AGENTS[agent].shell_via if agent in AGENTS else None
+        if shell and via is None:
+            raise SetupError(f"--shell: {agent} has no setting for its shell (see the README); "
+                             f"`guardsh setup {agent}` installs the hook.")
         launcher = guardsh_launcher()
+        if shell and via in ("login-shell", "path"):
+            return bash_link_steps(agent, via, launcher, print_only)
         if shell:
             shell_path = guardsh_bash(launcher)
             change = lambda config: with_shell(config, shell_path)  # noqa: E731
@@ -146,6 +151,57 @@ def guardsh_bash(launcher: str) -> str:
             return candidate
     raise SetupError("no guardsh-bash link found next to guardsh or in ~/.local/bin; install.sh makes "
                      f"one, or run: ln -s {shlex.quote(launcher)} ~/.local/bin/guardsh-bash")
+
+
+def shell_link() -> str:
+    """Where guardsh's link named `bash` lives: in guardsh's own data directory, which the rules
+    protect (guard.tamper), so an agent cannot point it elsewhere."""
+    from .. import paths
+
+    return os.path.join(paths.data_dir(), "shell", "bash")
+
+
+def make_shell_link(launcher: str) -> str:
+    link = shell_link()
+    if os.path.islink(link) and os.readlink(link) == launcher:
+        return link
+    os.makedirs(os.path.dirname(link), exist_ok=True)
+    tmp = f"{link}.guardsh-{os.getpid()}.tmp"
+    os.symlink(launcher, tmp)
+    os.replace(tmp, link)
+    return link
+
+
+def bash_link_steps(agent: str, via: str, launcher: str, print_only: bool) -> int:
+    """Codex and Gemini CLI have no setting that names a shell: they run a program called `bash`
+    (Codex: the login shell, if its file name is bash or zsh; Gemini CLI: `bash` on PATH). guardsh
+    makes a link named `bash` to itself; pointing the agent at it is the user's step."""
+    link = shell_link()
+    if print_only:
+        print(f"guardsh setup would link {link} -> {launcher} (nothing has been changed).")
+    else:
+        try:
+            link = make_shell_link(launcher)
+        except OSError as e:
+            sys.stderr.write(f"guardsh setup: cannot make {link}: {e.strerror or e}\n")
+            return exits.FAILED
+        print(f"Linked {link} -> {launcher}: a `bash` that is guardsh (it runs the real bash for what it allows).")
+    q = shlex.quote(link)
+    if via == "login-shell":
+        import pwd
+
+        user = pwd.getpwuid(os.getuid()).pw_name
+        print(f"""Codex runs commands with your login shell from /etc/passwd, and only if that file is named
+bash or zsh (otherwise it runs /usr/bin/bash). Make the link the login shell of the user that runs Codex
+(best a user kept for the agent: a terminal of that user runs guardsh too):
+  grep -qxF {q} /etc/shells || echo {q} | sudo tee -a /etc/shells
+  sudo chsh -s {q} {shlex.quote(user)}
+Then restart Codex; `guardsh doctor` checks it. The hook (`guardsh setup codex`) can be used as well.""")
+    else:
+        print(f"""Gemini CLI runs `bash` from PATH. Start it with the link's directory first on PATH:
+  PATH={shlex.quote(os.path.dirname(link))}:"$PATH" gemini
+(or put that directory first on PATH in the shell you start Gemini CLI from).""")
+    return exits.OK
 
 
 def read_config(path: str) -> dict:

@@ -7,7 +7,7 @@ rules and targets, and types the same phrase the normal prompt asks for.
 The agent's next run of the same command then runs, once.
 
 What an approval is bound to (`binding_key`): the command text, the bash
-arguments (so `$1` cannot change), the working directory, the rule ids that
+arguments after it (so `$0`, `$1` cannot change), the working directory, the rule ids that
 matched, and the values of the environment variables the text names (so
 `rm -rf "$DIR"` cannot point elsewhere). The one normalisation: the name of
 the file Claude Code's wrapper writes `pwd -P` into (`/tmp/claude-XXXX-cwd`)
@@ -78,9 +78,16 @@ def binding_key(text: str, cwd: str | None, rule_ids: list[str], argv: list[str]
 
     env = os.environ if environ is None else environ
     names = sorted(set(re.findall(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)", text)))
-    bound = [_stable(text), cwd, sorted(set(rule_ids)), [_stable(a) for a in argv or []],
+    bound = [_stable(text), cwd, sorted(set(rule_ids)), [_stable(a) for a in _positional(argv or [], text)],
              {n: env.get(n) for n in names}]
     return hashlib.sha256(json.dumps(bound).encode()).hexdigest()
+
+
+def _positional(argv: list[str], text: str) -> list[str]:
+    """What `$0 $1 ...` will be: the words after the `-c` line. Bash's options before it are not
+    bound: Codex runs a command as `bash -lc CMD` before its snapshot is ready and as
+    `bash -c CMD` after, and the approval is for the command."""
+    return argv[argv.index(text) + 1:] if text in argv else argv
 
 
 def _stable(text: str) -> str:

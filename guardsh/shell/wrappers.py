@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 
 from ..argv import SHELL_VALUE_OPTIONS, parse_args, read_args
-from ..identity import SUBCOMMANDS
+from ..identity import SUBCOMMANDS, runs_this_guardsh
 from ..model import DYN, SHELL_SETUP, Command, Effect, Stdin, Word
 
 
@@ -661,6 +661,11 @@ def _unwrap_shell(cmd: Command, scan) -> bool:
         if script.dynamic:
             cmd.effects.append(Effect("shell.dynamic-script", detail=f"{label} -c {script}"))
             return False
+        if not cmd.argv[0].dynamic and runs_this_guardsh(cmd.argv[0].text):
+            # guardsh itself (Codex's wrapper ends `exec LOGIN_SHELL -c 'CMD'`, and the login
+            # shell is guardsh's `bash` link): it judges CMD when it runs. Judging it here as
+            # well would ask twice, and file the approval for the wrapper, not the command.
+            return True
         scan.parse(script.text, cmd.via + (f"{label} -c",), stdin=cmd.stdin)
         return True
     if rest and "-s" not in parsed.flags:

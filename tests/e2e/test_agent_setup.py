@@ -201,9 +201,12 @@ def test_shell_option_without_a_guardsh_bash_link_fails_and_says_how(isolated_ho
     assert not (isolated_home / ".claude").exists()
 
 
-def test_shell_option_is_only_for_claude_code(isolated_home):
-    result = setup(isolated_home, "codex", "--shell")
-    assert result.returncode == 1 and b"claude-code only" in result.stderr
+def test_shell_option_is_refused_for_an_agent_without_a_shell(isolated_home):
+    """Cursor runs commands its own way (the hook is the only way in); Codex and Gemini CLI get a
+    link named bash (tests/e2e/test_agent_shell.py)."""
+    result = setup(isolated_home, "cursor", "--shell")
+    assert result.returncode == 1 and b"cursor has no setting for its shell" in result.stderr
+    assert not (isolated_home / ".local/share/guardsh/shell").exists()
 
 
 def test_installed_hook_command_answers_the_agent(isolated_home, project):

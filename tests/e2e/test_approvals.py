@@ -373,3 +373,12 @@ def test_control_characters_in_the_command_cannot_redraw_the_humans_terminal(iso
     assert "\\x1b[2K\\x1b[1A" in child.before and "\x1b[2K" not in child.before
     child.sendcontrol("c")
     child.expect(pexpect.EOF)
+
+
+def test_bash_options_before_the_line_do_not_change_the_binding():
+    """Codex runs the same command as `bash -lc CMD` (before its snapshot is ready) and as
+    `bash -c CMD`; the approval is for the command and its positional arguments."""
+    login = approvals.binding_key('rm -rf "$1"', "/p", ["fs.rm-recursive"], ["-lc", 'rm -rf "$1"', "sh", "x"])
+    plain = approvals.binding_key('rm -rf "$1"', "/p", ["fs.rm-recursive"], ["-c", 'rm -rf "$1"', "sh", "x"])
+    other = approvals.binding_key('rm -rf "$1"', "/p", ["fs.rm-recursive"], ["-c", 'rm -rf "$1"', "sh", "y"])
+    assert login == plain != other

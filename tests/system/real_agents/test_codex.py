@@ -130,14 +130,25 @@ def test_trusted_hook_python_repl_cannot_delete_the_data(world, codex):
 # --- (d) guardsh as Codex's shell -----------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "issue 8: the README says to make guardsh-bash the login shell; Codex ignores a login shell not named "
-    "`bash` and runs `/usr/bin/bash -lc 'rm -r data'` itself: guardsh is never run and the data is deleted"))
-def test_shell_readme_login_shell_guardsh_bash_refuses_rm(world, codex):
-    run = run_codex(world, codex, [{"command": DESTRUCTIVE}], login_shell=world.bin / "guardsh-bash")
+def test_shell_login_shell_named_guardsh_bash_is_ignored_by_codex(world, codex):
+    """Why the link is named `bash`: Codex takes the login shell only by a file name it knows;
+    one named guardsh-bash is passed over for /usr/bin/bash (here, on a scratch copy of data)."""
+    run = run_codex(world, codex, [{"command": "echo hello-from-agent"}], login_shell=world.bin / "guardsh-bash")
     assert not run.timed_out, run.describe()
-    assert shell_calls(world), "Codex never ran guardsh"
-    assert world.data.exists()
+    assert not shell_calls(world), "Codex now takes a login shell named guardsh-bash: the README can say so"
+    assert "hello-from-agent" in run.tool_results()[0], run.describe()
+
+
+def test_shell_as_the_readme_says_refuses_rm(world, codex):
+    """`guardsh setup codex --shell` makes the link; the README's step makes it the login shell."""
+    result = world.guardsh("setup", "codex", "--shell", env=codex_env(world))
+    link = world.home / ".local/share/guardsh/shell/bash"
+    assert f"sudo chsh -s {link}" in result.stdout, result.stdout
+    run = run_codex(world, codex, [{"command": DESTRUCTIVE}], login_shell=link)
+    assert not run.timed_out, run.describe()
+    assert world.data.exists(), run.describe()
+    [refusal] = run.tool_results()
+    assert "Process exited with code 126" in refusal and "  command: rm -r data\n" in refusal, refusal
 
 
 def test_shell_bash_link_harmless_command_runs_and_its_output_reaches_the_model(world, codex):
@@ -160,10 +171,6 @@ def test_shell_bash_link_rm_is_refused_then_approved_and_the_retry_runs_once(wor
     assert "guardsh approve" in third and world.data.exists(), "the approval was used twice:\n" + third
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "issue 8: guardsh refuses Codex's shell snapshot script (`bash -lc 'if [ -z \"${BASH_ENV-}\" ] ... . "
-    "\"$HOME/.bashrc\" ...'`) with shell.dynamic-command (`\"$@\"` inside its __codex_snapshot_command "
-    "function), so Codex drops its snapshot"))
 def test_shell_bash_link_snapshot_is_allowed(world, codex):
     run = run_codex(world, codex, [{"command": HARMLESS}], login_shell=bash_link(world))
     assert not run.timed_out, run.describe()
