@@ -9,7 +9,7 @@ import json
 import os
 import subprocess
 
-from helpers import GUARDSH, guardsh_env, run_guardsh
+from helpers import GUARDSH, ask_instead_of_keeping, guardsh_env, run_guardsh
 
 
 def bash_link(home) -> str:
@@ -42,6 +42,7 @@ def test_the_link_runs_the_real_bash_even_first_on_path(isolated_home):
 def test_codex_wrapper_is_judged_once_on_the_agents_command(isolated_home, data_dir):
     """Codex's wrapper ends `exec LOGIN_SHELL -c 'CMD'`: the link is guardsh, so CMD is judged
     when that exec runs; the refusal and its approval are for `rm -r data` itself."""
+    ask_instead_of_keeping(isolated_home)
     link = bash_link(isolated_home)
     wrapper = f"export CODEX_X=1\nexec '{link}' -c 'rm -r data'"
     result = as_login_shell(link, ["-c", wrapper], isolated_home)
@@ -56,6 +57,7 @@ def test_codex_wrapper_is_judged_once_on_the_agents_command(isolated_home, data_
 
 def test_a_file_named_like_guardsh_is_not_trusted_to_judge_itself(isolated_home, tmp_path, data_dir):
     """Only what resolves to this guardsh is left to judge its own line; anyone can name a file guardsh."""
+    ask_instead_of_keeping(isolated_home)
     fake = tmp_path / "guardsh"
     fake.write_text("#!/bin/bash\nexec bash \"$@\"\n")
     fake.chmod(0o755)

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import GUARDSH, guardsh_env
+from helpers import GUARDSH, ask_instead_of_keeping, guardsh_env
 
 HERE = Path(__file__).resolve().parent
 SHAPES = HERE / "shapes"
@@ -332,6 +332,9 @@ class World:
         self.log, self.files, self.work = root / "guardsh-calls.jsonl", root / "files", root / "work"
         self.bin = root / "bin"
         self.launcher = make_launchers(self.bin, self.log, self.files)
+        # These tests are about refusing and approving: a deletion guardsh could keep a copy of
+        # and then run (on_keepable's default, "snapshot") is asked about instead.
+        ask_instead_of_keeping(self.home)
 
     def guardsh(self, *args: str, env: dict, status: int | None = 0) -> subprocess.CompletedProcess:
         """Run guardsh as the user does, in a loopback-only network namespace (`guardsh setup codex`
