@@ -72,6 +72,23 @@ _NULL = ("/dev/null", "/dev/zero", "/dev/stdout", "/dev/stderr", "/dev/stdin", "
          "/dev/random", "/dev/urandom", "/dev/full")
 
 
+# A directory the line cd's into is a project unless it is part of the system.
+_NOT_PROJECTS = ("/etc", "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/boot", "/sys", "/proc",
+                 "/dev", "/run", "/var/lib", "/var/log", "/var/spool", "/var/cache", "/nix", "/snap", "/System",
+                 "/Library", "/Applications", "/private/etc", "/private/var", "/root")
+
+
+def _project_like(directory: str, home: str) -> bool:
+    parts = [p for p in directory.split("/") if p]
+    if len(parts) < 2 or directory.rstrip("/") == home.rstrip("/") or _inside(home, directory):
+        return False  # /, /srv, /home/alice (a home is not a project), the user's own home's parents
+    if parts[0] in ("home", "Users") and len(parts) < 3:
+        return False
+    if any(_inside(directory, t) for t in TMP_ROOTS):
+        return False  # judged by the sandbox reading below
+    return not any(directory == r or _inside(directory, r) for r in _NOT_PROJECTS)
+
+
 def _is_device(path: str) -> bool:
     """A device by where it lives (anything under /dev/ that stores data:
     /dev/vdb, /dev/disk/by-id/..., /dev/mapper/x, /dev/mmcblk0p2), or by what
@@ -106,6 +123,10 @@ def classify(word: Word | str, cwd: str | None, project: str | None, home: str) 
         return "root"
     if _is_device(path):
         return "device"
+    if cwd and cwd != project and _project_like(cwd, home) and _inside(path, cwd):
+        # The line cd'd into a project (under another user's home, /workspace,
+        # /srv/app): a path inside it is the project's, whoever's home it is under.
+        return _classify_in_project(os.path.relpath(path, cwd) if "*" not in path else path[len(cwd):].lstrip("/"))
     if project and project not in ("/", home) and _inside(path, project):
         return _classify_in_project(os.path.relpath(path, project) if "*" not in path
                                     else path[len(project):].lstrip("/"))
@@ -120,7 +141,23 @@ def classify(word: Word | str, cwd: str | None, project: str | None, home: str) 
         if _inside(path, tmp):
             rest = path[len(tmp):].lstrip("/")
             first = rest.split("/", 1)[0]
-            return "outside" if "*" in first or "?" in first or first in ("", ".", "..") else "tmp"
+            if "*" in first or "?" in first or first in ("", ".", ".."):
+                return "outside"
+            # Where the line works, when that is under /tmp (an agent's sandbox, a CI
+            # checkout): the directory itself, its parents and their other children
+            # are the project's and its neighbours', never scratch.
+            for here in (cwd, project):
+                if here and _inside(here, tmp) and here.rstrip("/") != tmp:
+                    if path == here:
+                        return "project-root"
+                    if _inside(here, path):
+                        return "outside"
+                    sandbox = os.path.join(tmp, here[len(tmp):].lstrip("/").split("/", 1)[0])
+                    if _inside(path, sandbox) and not _inside(path, here):
+                        return "outside"
+                    if _inside(path, here) and ".git" in path[len(here):].split("/"):
+                        return _classify_in_project(path[len(here):].lstrip("/"))
+            return "tmp"
     if path.startswith(SYSTEM_ROOTS) and any(_inside(path, r) or path == r for r in SYSTEM_ROOTS):
         return "system"
     return "outside"
@@ -192,7 +229,7 @@ def _classify_in_project(rel: str, in_home: bool = False) -> str:
     if not parts or parts in (["*"], [".*"], ["*", "*"]) or all(p in ("*", "**") for p in parts):
         return "home" if in_home else "project-root"
     if ".git" in parts:
-        return "vcs"
+        return "artifact" if _is_git_state(parts[parts.index(".git") + 1:]) else "vcs"
     if _is_artifact(parts):
         return "artifact"
     name = parts[-1]
@@ -203,6 +240,25 @@ def _classify_in_project(rel: str, in_home: bool = False) -> str:
     if in_home and len(parts) == 1 and name.startswith("."):
         return "home"  # ~/.ssh, ~/.config, ~/.bashrc: the user's, not the project's
     return "project"
+
+
+# Inside .git: what git itself writes and rewrites while it works, and tells the
+# user to delete when a crash leaves it behind (a stale index.lock, an aborted
+# rebase's state). Deleting it loses no commit and no change.
+GIT_STATE_NAMES = ("index.lock", "HEAD.lock", "config.lock", "packed-refs.lock", "shallow.lock", "gc.log",
+                   "gc.pid", "MERGE_HEAD", "MERGE_MSG", "MERGE_MODE", "MERGE_RR", "AUTO_MERGE", "CHERRY_PICK_HEAD",
+                   "REVERT_HEAD", "ORIG_HEAD", "FETCH_HEAD", "BISECT_LOG", "BISECT_START", "BISECT_TERMS",
+                   "BISECT_NAMES", "BISECT_EXPECTED_REV", "BISECT_ANCESTORS_OK", "SQUASH_MSG", "COMMIT_EDITMSG",
+                   "rebase-merge", "rebase-apply", "sequencer", "*.lock")
+
+
+def _is_git_state(inside_git: list[str]) -> bool:
+    if not inside_git:
+        return False
+    name = inside_git[-1]
+    if len(inside_git) > 1 and inside_git[0] in ("rebase-merge", "rebase-apply", "sequencer"):
+        return True
+    return any(glob_match(name, g) for g in GIT_STATE_NAMES) and name not in ("*", "**")
 
 
 def _is_artifact(parts: list[str]) -> bool:

@@ -182,6 +182,8 @@ def _payloads(cmd: Command, spec: ProgramSpec, scan) -> list[tuple[str | None, s
         return found
     if spec.stdin_marker and positionals and positionals[0].text != spec.stdin_marker:
         return found  # `python script.py < x`: stdin is the script's input, not code
+    if spec.reads == "python" and parsed.values.get("-m"):
+        return found  # `python -m json.tool < x`: stdin is the module's input, not code
     if spec.content_arg and len(positionals) >= spec.content_arg:
         return found
     return [(scan.stdin_text(cmd.stdin), "stdin")]

@@ -45,6 +45,9 @@ class ShellSession(Evaluator, FileReader):
         self.cwd = self.project
         self.home = home or treesitter.home_dir()
         self.vars: dict[str, str] = {}
+        self.arrays: dict[str, list] = {}  # name=(a b c) with every element known: "${name[@]}" is those words
+        self.errexit = False  # `set -e` seen: a failed command ends the line
+        self.temporaries: dict[str, str] = {}  # var -> the path an unguarded mktemp made (or nothing)
         self.functions: dict = {}
         self.aliases: dict[str, str] = {}
         self.pending_redirects: list = []
@@ -109,6 +112,9 @@ class ShellSession(Evaluator, FileReader):
         if cmd.argv and cmd.argv[0].text in self.aliases and cmd.argv[0].text not in self.calls:
             self._expand_alias(cmd)
             return
+        if cmd.name == "set" and any(w.text.startswith("-") and "e" in w.text[1:] and not w.text.startswith("--")
+                                     or w.text == "errexit" for w in cmd.args):
+            self.errexit = True
         if unwrap(cmd, self) and not cmd.effects:
             return
         for label, line in embedded_shell_lines(cmd):

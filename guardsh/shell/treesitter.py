@@ -613,12 +613,62 @@ class Walker:
         value = node.child_by_field_name("value")
         if name is None:
             return None
-        w = self.word(value) if value is not None else Word("", "")
         key = self._text(name)
         if value is not None and value.type == "array":
-            w = Word(DYN, self._text(value))
+            # name=(a b c): "${name[@]}" expands to these words when all are known.
+            elements = [e for c in value.named_children for e in self.words(c)]
+            self.scan.arrays.pop(key, None)
+            if not any(e.dynamic for e in elements):
+                self.scan.arrays[key] = elements
+            w = Word(elements[0].text if elements and key in self.scan.arrays else DYN, self._text(value))
+            self.scan.vars[key] = w.text
+            return key, w
+        self.scan.temporaries.pop(key, None)
+        w = self._fresh_temporary(node, value)
+        if w is None:
+            w = self.word(value) if value is not None else Word("", "")
+        self.scan.arrays.pop(key, None)
         self.scan.vars[key] = w.text
         return key, w
+
+    def _fresh_temporary(self, node, value) -> Word | None:
+        """`d=$(mktemp -d) && ... rm -rf "$d"`: mktemp prints a new path under
+        the temporary directory, so the variable is that scratch path, as long
+        as a failing mktemp (empty output) stops the line: the assignment is
+        followed by && or `set -e` is on. Otherwise it stays unknown."""
+        if value is None or value.type not in ("command_substitution", "string"):
+            return None
+        import re
+
+        m = re.fullmatch(r'"?\$\(\s*mktemp((?:\s+[-\w.=/]+)*)\s*\)"?', self._text(value))
+        if m is None:
+            return None
+        parent = node.parent
+        guarded = self.scan.errexit
+        if parent is not None and parent.type == "list":
+            children = parent.children
+            for i, c in enumerate(children[:-1]):
+                if c.id == node.id and children[i + 1].type == "&&":
+                    guarded = True
+        args = m.group(1).split()
+        directory = "/tmp"
+        for i, a in enumerate(args):
+            if a in ("-p", "--tmpdir") and i + 1 < len(args):
+                directory = args[i + 1]
+            elif a.startswith("--tmpdir="):
+                directory = a.split("=", 1)[1]
+        templates = [a for i, a in enumerate(args) if not a.startswith("-") and (i == 0 or args[i - 1] != "-p")]
+        if templates and "/" in templates[-1]:
+            return None  # mktemp DIR/name.XXXX: a new file there, judged by where DIR is
+        if templates and not any(a in ("-t", "-p") or a.startswith("--tmpdir") for a in args):
+            return None  # mktemp name.XXXX: made in the working directory
+        fresh = os.path.join(directory, "tmp.guardsh-mktemp")
+        if not guarded:
+            # Unguarded, it may be empty: "$d" alone is then nothing to delete, but
+            # "$d/lib" would be /lib. Only the bare variable stands for the path.
+            self.scan.temporaries[self._text(node.child_by_field_name("name"))] = fresh
+            return None
+        return Word(fresh, self._text(value))
 
     def _declaration(self, node) -> Command | None:
         # export/declare/local/readonly/typeset: record literal assignments.
@@ -684,6 +734,17 @@ class Walker:
         """One word node -> the words bash makes of it (field splitting of an
         unquoted $VAR, brace expansion, "$@" inside a function called with
         known words)."""
+        temporaries = self.scan.temporaries
+        if temporaries:
+            text = self._text(node).strip('"')
+            name = text[2:-1] if text.startswith("${") and text.endswith("}") else text[1:] if text.startswith("$") else ""
+            if name in temporaries and self.scan.vars.get(name) == DYN:
+                return [Word(temporaries[name], self._text(node))]
+        arrays = self.scan.arrays
+        if arrays:
+            name = _array_all(self._text(node))
+            if name in arrays:
+                return [Word(w.text, w.raw, w.glob) for w in arrays[name]]
         positional = self.scan.positional
         if positional is not None and self._text(node) in _ALL_POSITIONAL:
             for c in node.named_children:
@@ -839,6 +900,18 @@ class Walker:
             return (self.scan.home or DYN) + value[1:]
         return DYN + value[value.find("/"):] if "/" in value else DYN  # ~user
 
+
+# "${name[@]}": every element of an array, each its own word.
+def _array_all(text: str) -> str | None:
+    """The array NAME of "${NAME[@]}" (or unquoted ${NAME[@]} / ${NAME[*]}): every element, each its own word."""
+    if len(text) > 2 and text[0] == text[-1] == '"':
+        text = text[1:-1]
+        if not text.endswith("[@]}"):
+            return None
+    if text.startswith("${") and text.endswith(("[@]}", "[*]}")):
+        name = text[2:-4]
+        return name if name.isidentifier() else None
+    return None
 
 # The spellings of "every positional parameter, each its own word".
 _ALL_POSITIONAL = frozenset({'"$@"', '"${@}"', '${1+"$@"}', '${1:+"$@"}', '"${@:-}"'})

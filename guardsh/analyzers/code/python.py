@@ -65,7 +65,14 @@ class PythonReader:
         ast = self.ast
         try:
             tree = ast.parse(self.code)
-        except (SyntaxError, ValueError) as error:
+        except SyntaxError as error:
+            # A program that does not compile runs nothing: Python refuses it
+            # whole before the first statement. Only when all of it is known:
+            # a part filled in at run time could make it compile.
+            if _PY_DYN in self.code:
+                self.findings.add("code.unparseable", None, f"python: {error}")
+            return
+        except ValueError as error:
             self.findings.add("code.unparseable", None, f"python: {error}")
             return
         for node in ast.walk(tree):

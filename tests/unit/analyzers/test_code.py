@@ -228,8 +228,7 @@ def test_sql_statements_are_extracted(language, code, statements):
 
 
 @pytest.mark.parametrize("language, code", [
-    ("python", "import shutil; shutil.rmtree("),
-    ("python", "def f(:"),
+    ("python", f"import shutil; shutil.rmtree({DYN}"),  # a run-time part could make it compile
     ("node", "console.log('unterminated)"),
     ("perl", 'system("rm -rf /'),
     ("ruby", "system %x(rm -rf "),
@@ -238,6 +237,19 @@ def test_sql_statements_are_extracted(language, code, statements):
 ])
 def test_unreadable_code_fails_closed(language, code):
     assert effects(analyze_code(language, code)) == [("code.unparseable", None)]
+
+
+@pytest.mark.parametrize("code", ["import shutil; shutil.rmtree(", "def f(:", "print(", "import os; os.system('rm -rf ~')\nx = ("])
+def test_python_that_does_not_compile_runs_nothing(code):
+    # Python compiles the whole program before running any of it: a SyntaxError
+    # anywhere means not even the first statement runs (issue 11).
+    assert effects(analyze_code("python", code)) == []
+    compile_error = None
+    try:
+        compile(code, "<c>", "exec")
+    except SyntaxError as error:
+        compile_error = error
+    assert compile_error is not None
 
 
 @pytest.mark.parametrize("language, code, kind, target", [

@@ -52,7 +52,6 @@ def files(project):
     "ts-node scripts/wipe.ts", "deno run --allow-all scripts/wipe.ts", "bun scripts/wipe.ts",
     "bun run scripts/wipe.ts", "python -m tools.nuke", "python3 main.py", "ruby cleanup.rb", "php purge.php",
     "perl wipe.pl", "Rscript clean.R", "node entry.mjs", "cd scripts && npx tsx wipe.ts",
-    "python3 broken.py",
 ])
 def test_a_destructive_program_file_is_confirmed(files, ruleset, command):
     assert judge(command, ruleset, cwd=str(files)).decision != "allow"
@@ -61,7 +60,8 @@ def test_a_destructive_program_file_is_confirmed(files, ruleset, command):
 @pytest.mark.parametrize("command", [
     "python3 report.py", "node build.js", "node server.js", "npx tsx scripts/list.ts", "python -m tools.lint",
     "python3 app.py", "ruby hello.rb", "Rscript summary.R", "python -m pytest -q", "python3 missing.py",
-    "python3 -m json.tool package.json", "python3 report.py < input.txt",
+    "python3 -m json.tool package.json", "python3 report.py < input.txt", "python3 broken.py",
+    "cat response.json | python3 -m json.tool --sort-keys",
 ])
 def test_a_harmless_program_file_runs(files, ruleset, command):
     verdict = judge(command, ruleset, cwd=str(files))
