@@ -21,4 +21,24 @@ def judge(text: str, ruleset: RuleSet, cwd: str | None = None, home: str | None 
         except OSError:
             cwd = None
     commands = read_line(text, ruleset.programs, cwd=cwd, home=home, budget=budget)
-    return decide(commands, ruleset, cwd, home)
+    verdict = decide(commands, ruleset, cwd, home)
+    if verdict.blocked:
+        _show_the_agents_command(verdict, text, ruleset, cwd, home, budget)
+    return verdict
+
+
+def _show_the_agents_command(verdict: Verdict, text: str, ruleset: RuleSet, cwd, home, budget: float) -> None:
+    """When `text` is an agent's wrapper around one command (Claude Code's
+    `... && eval 'CMD' < /dev/null && ...`, Codex's `... exec SHELL -c 'CMD'`),
+    the human is shown CMD, whole, and the wrapper as a note; but only if the
+    wrapper with CMD taken out is allowed by itself, so that nothing the
+    wrapper does is hidden behind the command. Only blocked lines pay for it."""
+    from .shell.shown import agent_command
+
+    found = agent_command(text)
+    if found is None:
+        return
+    command, without, elided = found
+    rest = decide(read_line(without, ruleset.programs, cwd=cwd, home=home, budget=budget), ruleset, cwd, home)
+    if rest.decision == "allow" and not rest.matches:
+        verdict.shown, verdict.wrapper = command, elided

@@ -62,6 +62,12 @@ class Outcome:
 def resolve(verdict, request: Request, ruleset) -> Outcome:
     """Audit the verdict and turn it into an Outcome for `request`'s channel."""
     unkept: dict = {}
+    if getattr(verdict, "shown", None) and request.shown == request.text:
+        # The agent's command inside its wrapper: what the human reads, in the
+        # audit, the prompt, the refusal and `guardsh approve`/`pending`; the
+        # wrapper is a note (messages.explain). The approval stays bound to
+        # the whole text that runs.
+        request.shown = verdict.shown
 
     def record(decision: str, outcome: str, rules=None, **extra) -> None:
         if request.via:
@@ -70,6 +76,8 @@ def resolve(verdict, request: Request, ruleset) -> Outcome:
             extra["cwd"] = request.cwd
         if request.channel == REPL:
             extra["interactive"] = True
+        if getattr(verdict, "wrapper", None):
+            extra["wrapper"] = verdict.wrapper
         audit.record(request.shown, decision, outcome, rules, settings=ruleset.settings, **unkept, **extra)
 
     if verdict.decision == "snapshot":

@@ -74,6 +74,11 @@ def describe(command: str, verdict: Verdict, width: int | None = None) -> str:
 def explain(verdict: Verdict) -> str:
     """The rules a verdict rests on, and why each matched."""
     lines = []
+    if getattr(verdict, "wrapper", None):
+        wrapper = one_line(verdict.wrapper, len(verdict.wrapper))
+        if len(wrapper) > 300:  # Codex's is ~38 KB: its start and its end (where the command was) say what it is
+            wrapper = f"{wrapper[:120]} [...] {wrapper[-160:]}"
+        lines.append(f"  inside the agent's wrapper: {wrapper}")
     if verdict.production:
         lines.append(f"  PRODUCTION: this looks like production ({one_line(verdict.production, 120)})")
     for m in verdict.matches:

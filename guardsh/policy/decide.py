@@ -18,7 +18,8 @@ _RANK = {"allow": 0, "confirm": 1, "deny": 2}
 
 
 class Verdict(Record):
-    __slots__ = _fields = ("decision", "matches", "commands", "production", "keep", "unkept")
+    _fields = ("decision", "matches", "commands", "production", "keep", "unkept")
+    __slots__ = _fields + ("shown", "wrapper")
 
     def __init__(self, decision: str, matches: list[Match] | None = None, commands: list[Command] | None = None,
                  production: str | None = None, keep: list[Keep] | None = None, unkept: str | None = None):
@@ -28,6 +29,10 @@ class Verdict(Record):
         self.production = production  # what made the target look like production, if anything
         self.keep = keep or []  # snapshot: what to keep before running the line
         self.unkept = unkept  # confirm: why what it destroys cannot be kept instead
+        # An agent's command inside the agent's wrapper (engine.judge): what a
+        # human reads, and the wrapper with the command elided, as a note.
+        self.shown: str | None = None
+        self.wrapper: str | None = None
 
     @property
     def blocked(self) -> bool:
@@ -36,7 +41,9 @@ class Verdict(Record):
 
     def asked_instead(self, why: str) -> Verdict:
         """This verdict as a confirm: keeping a copy first turned out impossible."""
-        return Verdict("confirm", self.matches, self.commands, self.production, unkept=why)
+        asked = Verdict("confirm", self.matches, self.commands, self.production, unkept=why)
+        asked.shown, asked.wrapper = self.shown, self.wrapper
+        return asked
 
     @property
     def rule_ids(self) -> list[str]:
