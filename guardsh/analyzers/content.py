@@ -68,6 +68,15 @@ def analyse(cmd: Command, spec: ProgramSpec, scan) -> None:
             cmd.effects.extend(_named(classify_mongo(text), where))
         else:
             _code(cmd, reads, text, scan)
+            if scan.cwd is not None:  # python -c 'import cleanup': the module beside it is read too
+                import os
+
+                for local in _local_imports(text, os.path.join(scan.cwd, "-"), _language(reads, "")):
+                    module = _program_text(local, scan)
+                    if module is None:
+                        cmd.effects.append(Effect("code.unreadable", target=local, detail=f"cannot read {local}"))
+                    elif module != "missing":
+                        _code(cmd, _language(reads, local), module, scan, local)
 
 
 # A program file's language by its extension, for runtimes that run several (node, deno, bun, tsx).

@@ -72,9 +72,12 @@ def path_entries(cmd: Command, scan) -> list[str]:
 
 
 def which(name: str, cmd: Command, scan) -> str | None:
-    """The file bash will run for `name`, as its PATH search finds it (stat only)."""
+    """The file bash will run for `name`, as its PATH search finds it (stat only). A file
+    the line writes before this command is the one found, whatever is on disk now."""
     for entry in path_entries(cmd, scan):
-        full = os.path.join(entry if os.path.isabs(entry) else scan.abs_path(entry), name)
+        full = os.path.normpath(os.path.join(entry if os.path.isabs(entry) else scan.abs_path(entry), name))
+        if full in scan.written:
+            return full
         try:
             st = os.stat(full)
         except OSError:
@@ -98,6 +101,8 @@ def script_on_path(name: str, cmd: Command, scan) -> str | None:
     full = which(name, cmd, scan)
     if full is None or installed(full):
         return None
+    if full in scan.written:
+        return full  # written earlier on this line: read_script says it cannot be read now
     try:
         with open(full, "rb") as f:
             head = f.read(2)
@@ -139,9 +144,14 @@ def git_alias(cmd: Command, scan) -> tuple[str, str] | None:
     found = git_subcommand(cmd)
     if found is None:
         return None
-    _, sub = found
+    index, sub = found
+    if sub == "config":
+        _remember_alias(cmd.argv[index + 1:], scan)
     if sub in GIT_COMMANDS or DYN in sub or sub.startswith("-"):
         return None
+    if sub in scan.git_aliases:  # set earlier on this line: git config alias.X ...
+        value = scan.git_aliases[sub]
+        return ("alias", value) if DYN not in value else ("unknown", f"git alias {sub} set to a run-time value")
     value = _git_config_alias(cmd, scan, sub)
     if value is not None:
         return value
@@ -149,6 +159,14 @@ def git_alias(cmd: Command, scan) -> tuple[str, str] | None:
     if external is not None and not installed(external):
         return "path", external
     return None
+
+
+def _remember_alias(args: list[Word], scan) -> None:
+    """`git config [--global] alias.X VALUE` earlier on the line defines what `git X` runs."""
+    words = [w.text for w in args if not w.text.startswith("--") or w.text in ("--add",)]
+    words = [w for w in words if w != "--add"]
+    if len(words) >= 2 and words[0].lower().startswith("alias."):
+        scan.git_aliases[words[0][6:]] = words[1]
 
 
 def _git_config_alias(cmd: Command, scan, sub: str) -> tuple[str, str] | None:

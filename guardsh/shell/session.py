@@ -50,6 +50,7 @@ class ShellSession(Evaluator, FileReader):
         self.temporaries: dict[str, str] = {}  # var -> the path an unguarded mktemp made (or nothing)
         self.functions: dict = {}
         self.aliases: dict[str, str] = {}
+        self.git_aliases: dict[str, str] = {}  # git config alias.X VALUE run earlier on the line
         self.pending_redirects: list = []
         self.commands: list[Command] = []
         self.written: set[str] = set()  # files the line writes before it may read them

@@ -480,6 +480,22 @@ def _entry_point(cmd: Command, scan) -> None:
     _emit_inner(cmd, scan, [Word(os.path.basename(entry.text), entry.raw)] + cmd.args[start:], cmd.name)
 
 
+# The package managers' own commands: any other first word runs a script or a bin.
+_RUNNER_COMMANDS = {
+    "pnpm": frozenset("add audit bin config create dedupe deploy dlx doctor env exec fetch import init install "
+                      "i install-test it licenses link list ls outdated pack patch patch-commit prune publish "
+                      "rebuild rb recursive remove rm root run server setup start stop store test t unlink "
+                      "update up upgrade why help version".split()),
+    "yarn": frozenset("add audit autoclean bin cache config constraints create dedupe dlx exec explain generate-lock-entry "
+                      "global help import info init install link list login logout node npm outdated owner pack "
+                      "patch patch-commit plugin policies publish rebuild remove run search set stage tag team "
+                      "test unlink unplug up upgrade upgrade-interactive version versions why workspace workspaces "
+                      "start".split()),
+    "bun": frozenset("add a build create c exec i init install link outdated patch pm publish remove rm repl run "
+                     "test unlink update upgrade x audit info why help".split()),
+}
+
+
 def _run_project_script(cmd: Command, scan) -> None:
     """Judge what `npm run X`, `make X` or `just X` will run, read from the
     project's package.json, Makefile or justfile; the runner itself is still
@@ -511,6 +527,12 @@ def _run_project_script(cmd: Command, scan) -> None:
             script = _NPM_SHORTCUTS.get(first, first)  # pnpm/yarn/bun run scripts by name
         lines = projects.package_script(scan.cwd, script) if script else None
         label = f"{name} run {script}"
+        if lines is None and name in ("pnpm", "yarn", "bun") and first not in _RUNNER_COMMANDS[name] \
+                and first == next((w.text for w in cmd.args if not w.text.startswith("-")), None):
+            # not a script: pnpm/yarn/bun run the package's bin (pnpm tsx wipe.ts is tsx wipe.ts)
+            start = next(i for i, w in enumerate(cmd.args) if w.text == first)
+            _emit_inner(cmd, scan, cmd.args[start:], f"{name} {first}")
+            return
     for line in lines or []:
         scan.parse(line, cmd.via + (label,))
 

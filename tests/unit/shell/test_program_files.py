@@ -105,3 +105,13 @@ def test_harmless_framework_code_runs(files, ruleset, command):
         "import shutil\nfor d in ['build', 'dist', '.pytest_cache']:\n    shutil.rmtree(d, ignore_errors=True)\n")
     verdict = judge(command, ruleset, cwd=str(files))
     assert verdict.decision == "allow", [m.rule.id for m in verdict.matches]
+
+
+@pytest.mark.parametrize("command,decision", [
+    ("python3 -c 'import helpers; helpers.go()'", "confirm"), ("node -e \"require('./lib/wipe.mjs')\"", "confirm"),
+    ("pnpm tsx scripts/wipe.ts", "confirm"), ("python3 -c 'import util; util.greet()'", "allow"),
+    ("python3 -c 'import json'", "allow"), ("pnpm tsx scripts/list.ts", "allow"), ("pnpm install", "allow"),
+])
+def test_inline_code_reads_the_modules_beside_it(files, ruleset, command, decision):
+    verdict = judge(command, ruleset, cwd=str(files))
+    assert (verdict.decision == "allow") == (decision == "allow"), [m.rule.id for m in verdict.matches]
