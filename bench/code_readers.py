@@ -143,6 +143,39 @@ def read_ms(read, rounds: int) -> tuple[float, float, float]:
     return statistics.median(wall), wall[int(len(wall) * 0.9) - 1], statistics.median(cpu)
 
 
+def _line_costs(py: str, ts: str) -> dict:
+    """Whole lines through the reader: a program file read by content (python3 FILE.py, npx
+    tsx FILE.ts), a name resolved on PATH (a PATH of 12 entries, the name in the last), and
+    a plain allowed command, for the per-command cost of PATH resolution and payload sniffing."""
+    import tempfile
+
+    from guardsh.policy.load import load_ruleset
+    from guardsh.shell.read import read_line
+
+    programs = load_ruleset(user_file="").programs
+    work = Path(tempfile.mkdtemp(prefix="guardsh-bench-"))
+    (work / "service.py").write_text(py)
+    (work / "service.ts").write_text(ts)
+    dirs = [work / f"bin{i}" for i in range(12)]
+    for d in dirs:
+        d.mkdir()
+    tool = dirs[-1] / "tidy"
+    tool.write_text("#!/bin/sh\necho tidy\n")
+    tool.chmod(0o755)
+    os.environ["PATH"] = ":".join(map(str, dirs)) + ":/usr/bin:/bin"
+
+    def line(text):
+        return lambda: read_line(text, programs, cwd=str(work), budget=10)
+
+    return {
+        "line: python3 service.py (500 lines)": line("python3 service.py"),
+        "line: npx tsx service.ts (500 lines)": line("npx tsx service.ts"),
+        "line: tidy (a script found on PATH, 12 entries)": line("tidy --all"),
+        "line: ls -la (PATH resolution, nothing to read)": line("ls -la"),
+        "line: git status && grep -rn TODO src | head": line("git status && grep -rn TODO src | head"),
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=30)
@@ -161,6 +194,7 @@ def main() -> int:
         "python 500 lines (ast reader with its sinks)": lambda: analyze_code("python", py),
         "typescript 500 lines (tree-sitter reader)": lambda: analyze_code("typescript", ts),
     }
+    reads.update(_line_costs(py, ts))
     results = {"reads": {}, "imports": {}}
     for name, read in reads.items():
         median, p90, cpu = read_ms(read, options.rounds)
