@@ -66,7 +66,7 @@ def check(as_json: bool, batch: bool, cwd: str | None, command: tuple[str, ...])
         click.echo(verdict.decision)
         if verdict.matches:
             click.echo(visible(describe(text, verdict, terminal_width(sys.stdout))))
-    return exits.BLOCKED if verdict.blocked else exits.OK
+    return exits.OK if verdict.runs_unasked else exits.BLOCKED
 
 
 def _with_plan(verdict, ruleset) -> dict:

@@ -95,7 +95,7 @@ def resolve(verdict, request: Request, ruleset) -> Outcome:
                 outcome.message = visible(f"{note}\n{outcome.message}")
             return outcome
         _tell(note + "\n")
-    if not verdict.blocked:
+    if verdict.decision == "allow":
         warnings = verdict.warnings
         record("allow", "allowed", **({"warnings": warnings} if warnings else {}))
         return Outcome("allow")

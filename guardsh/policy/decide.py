@@ -36,8 +36,13 @@ class Verdict(Record):
 
     @property
     def blocked(self) -> bool:
-        """Will it not run as it is? (A snapshot runs, once its copy is kept.)"""
-        return self.decision in ("confirm", "deny")
+        """Not simply allowed: asked about, refused, or (snapshot) kept first."""
+        return self.decision != "allow"
+
+    @property
+    def runs_unasked(self) -> bool:
+        """Will it run without a human? (A snapshot does, once its copy is kept.)"""
+        return self.decision in ("allow", "snapshot")
 
     def asked_instead(self, why: str) -> Verdict:
         """This verdict as a confirm: keeping a copy first turned out impossible."""

@@ -168,12 +168,14 @@ def test_check_json_says_what_would_be_kept(isolated_home, project, source_tree)
     assert verdict["keep"] == [{"kind": "paths-unlink", "paths": [str(source_tree)]}]
     assert verdict["kept"]["files"] == 9 and verdict["kept"]["bytes"] > 16384
     assert snapshots(isolated_home, project) == []  # check only plans
+    assert run_guardsh(["check", "rm -rf src"], isolated_home).returncode == 0  # it would run, kept first
 
 
 def test_check_json_says_why_a_keepable_line_would_be_asked(isolated_home, project, source_tree):
     write_rules(isolated_home, "[settings.undo]\nmax_files = 3\n")
     verdict = check(isolated_home, "rm -rf src", project)
     assert verdict["decision"] == "confirm" and "max_files" in verdict["unkept"]
+    assert run_guardsh(["check", "rm -rf src"], isolated_home).returncode == 1
 
 
 @pytest.mark.parametrize("command, why", [
