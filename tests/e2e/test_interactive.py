@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+import re
 import time
 
 import pexpect
@@ -89,5 +90,84 @@ def test_open_quotes_and_heredocs_continue_on_the_next_line(isolated_home):
         time.sleep(0.3)
     child.expect(PROMPT)
     assert "in the heredoc\r\n" in child.before and "refuse" not in child.before
+    child.sendline("exit")
+    child.expect(pexpect.EOF)
+
+
+# --- one long-lived bash: its state is bash's -------------------------------
+
+def test_functions_aliases_and_variables_live_on_and_are_judged_with_their_definitions(isolated_home, project):
+    (project / "data").mkdir()
+    child = spawn(isolated_home)
+    run(child, "greet() { echo hello-$1; }")
+    run(child, "alias ll='echo ALIASED'")
+    run(child, "TARGET=data")
+    out = run(child, "greet you; ll; echo [$TARGET]")
+    assert "hello-you" in out and "ALIASED" in out and "[data]" in out
+    run(child, "wipe() { rm -rf \"$1\"; }")
+    child.sendline("wipe $TARGET")  # judged as the body it calls, with the value TARGET has
+    child.expect(r'Type "data" to run it')
+    child.sendline("no")
+    child.expect(PROMPT)
+    assert (project / "data").exists()
+    child.sendline("exit")
+    child.expect(pexpect.EOF)
+
+
+def test_status_of_the_last_line_is_dollar_question_mark(isolated_home):
+    child = spawn(isolated_home)
+    run(child, "false")
+    assert "[1]" in run(child, "echo [$?]")
+    run(child, "(exit 7)")
+    assert "[7]" in run(child, "echo [$?]")
+    child.sendline("exit")
+    child.expect(pexpect.EOF)
+
+
+@pytest.mark.parametrize("line, status", [("ls > /dev/null; exit", 0), ("true && exit 4", 4),
+                                          ("leave() { exit 5; }; leave", 5), ("false || exit", 1)])
+def test_exit_anywhere_in_a_line_leaves_with_its_status(isolated_home, line, status):
+    child = spawn(isolated_home)
+    child.sendline(line)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == status
+
+
+def test_background_jobs_are_listed(isolated_home):
+    child = spawn(isolated_home)
+    run(child, "sleep 5 &")
+    assert re.search(r"\[1\]\+\s+Running\s+sleep 5 &", run(child, "jobs"))
+    child.sendline("kill %1; exit")
+    child.expect(pexpect.EOF)
+
+
+def test_ctrl_c_stops_the_running_line_and_keeps_the_state(isolated_home):
+    child = spawn(isolated_home)
+    run(child, "f() { echo still-f; }")
+    run(child, "cd .. && export KEPT=yes")
+    for line in ("sleep 30; echo not-after-sleep", "while :; do :; done; echo not-after-loop", "read v; echo not-read"):
+        child.sendline(line)
+        time.sleep(1)
+        child.sendcontrol("c")
+        child.expect(PROMPT)
+        assert "not-" not in child.before.replace(line, "")
+        assert "[130]" in run(child, "echo [$?]")
+    out = run(child, "f; echo $KEPT; pwd")
+    assert "still-f" in out and "yes" in out and f"{isolated_home}\r\n" in out
+    child.sendline("exit")
+    child.expect(pexpect.EOF)
+
+
+def test_a_refused_line_leaves_the_state_untouched(isolated_home, project):
+    (project / "data").mkdir()
+    child = spawn(isolated_home)
+    run(child, "X=before")
+    child.sendline("X=after; cd /; rm -rf data")
+    child.expect(r'Type "data" to run it')
+    child.sendline("no")
+    child.expect(PROMPT)
+    out = run(child, "echo [$X]; pwd")
+    assert "[before]" in out and f"{project}\r\n" in out and (project / "data").exists()
     child.sendline("exit")
     child.expect(pexpect.EOF)
