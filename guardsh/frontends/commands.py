@@ -185,7 +185,24 @@ def undo(args: tuple[str, ...]) -> int:
         details = {k: v for k, v in entry.items() if k != "event"}
         audit.record(shown, entry["event"], "done", None, **details)
 
-    return undo_main(list(args), settings=settings_of(load_rules_or_exit()), audit=record)
+    return undo_main(list(args), settings=settings_of(load_rules_or_exit()), audit=record,
+                     stdout=_Visible(sys.stdout), stderr=_Visible(sys.stderr))
+
+
+class _Visible:
+    """A stream that writes everything through visible(): what `undo` prints
+    names commands, directories and files an agent chose."""
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        from ..outcome.messages import visible
+
+        return self.stream.write(visible(text))
+
+    def flush(self) -> None:
+        self.stream.flush()
 
 
 AS_A_SHELL = """\

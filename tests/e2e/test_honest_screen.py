@@ -175,3 +175,12 @@ def test_the_prompt_shows_a_long_command_whole_wrapped_and_marked(isolated_home,
     assert len(carets) == 1, block
     row, marks = block[carets[0] - 1], block[carets[0]]
     assert row[marks.index("^"):len(marks)] == "rm -rf data"
+
+
+def test_guardsh_undo_list(isolated_home, data_dir):
+    """What was kept before a command is listed with that command and its paths."""
+    kept = run_guardsh(["-c", HOSTILE], isolated_home)  # keepable: a copy is kept, then it runs
+    assert kept.returncode == 0 and b"guardsh undo" in kept.stderr, kept.stderr
+    screen = screen_until_end(spawn(["undo", "--list"], isolated_home), asks=False)
+    assert b"rm -rf data" in screen, screen
+    assert_only_visible(screen, "undo --list")
