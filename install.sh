@@ -59,16 +59,26 @@ mkdir -p "$bindir"
 ln -sfn "$prefix/venv/bin/guardsh" "$bindir/guardsh"
 # Claude Code only accepts a shell whose path contains "bash" or "zsh".
 ln -sfn "$prefix/venv/bin/guardsh" "$bindir/guardsh-bash"
+# Codex takes a login shell only if its file is named bash (or zsh), and Gemini CLI runs
+# `bash` from PATH: a link named bash, in guardsh's own (protected) directory.
+mkdir -p "$prefix/shell"
+ln -sfn "$prefix/venv/bin/guardsh" "$prefix/shell/bash"
 "$bindir/guardsh" rules check
 
 cat <<MSG
 
 guardsh is installed: $bindir/guardsh (and $bindir/guardsh-bash)
 $(case ":$PATH:" in *":$bindir:"*) ;; *) echo "Add $bindir to your PATH.";; esac)
-Make it your agent's shell:
-  Claude Code:  in ~/.claude/settings.json add  "env": {"CLAUDE_CODE_SHELL": "$bindir/guardsh-bash"}
-  Any tool:     use "$bindir/guardsh -c CMD" wherever it runs "bash -c CMD".
-  Or as a hook:  guardsh setup claude-code|cursor|codex|gemini   (--print shows it first)
-  Details: "Set it as your agent's shell" in the README.
+Guard your agent (each writes the agent's own settings, with a backup; --print shows it first):
+  As a hook:     guardsh setup claude-code|codex|cursor|gemini
+  As its shell:  guardsh setup claude-code --shell         (CLAUDE_CODE_SHELL=$bindir/guardsh-bash)
+                 guardsh setup codex --shell / gemini --shell  (the link $prefix/shell/bash)
+  Any tool:      use "$bindir/guardsh -c CMD" wherever it runs "bash -c CMD".
+  Details: "Agents" in the README.
 Try it:  guardsh -c 'rm -rf ~'    (refused: no terminal needed to see why)
+Check it:  guardsh doctor
 MSG
+
+# What holds and what does not, as installed (a FAIL here does not undo the install).
+echo
+"$bindir/guardsh" doctor || true

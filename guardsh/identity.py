@@ -15,6 +15,7 @@ SUBCOMMANDS = {
     "approve": "guardsh.frontends.commands",
     "pending": "guardsh.frontends.commands",
     "undo": "guardsh.frontends.commands",
+    "doctor": "guardsh.frontends.commands",
     "help": "guardsh.frontends.commands",  # `guardsh --help` is bash's: tools probe the shell with it
 }
 

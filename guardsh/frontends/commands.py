@@ -163,6 +163,14 @@ def setup(agent: str, print_only: bool, as_shell: bool) -> int:
 
 
 @main.command()
+def doctor() -> int:
+    """Check the installation as you have it: PATH, rules, audit log, each agent's hook or shell."""
+    from .doctor import run_doctor
+
+    return run_doctor()
+
+
+@main.command()
 @click.argument("approval_id")
 def approve(approval_id: str) -> int:
     """Approve a refused command, typing its phrase, from your own terminal."""

@@ -20,9 +20,12 @@ def test_install_gives_a_working_guardsh_and_is_safe_to_rerun(isolated_home, tmp
                               timeout=600)
         assert done.returncode == 0, done.stderr[-2000:]
         assert "guardsh is installed" in done.stdout and "guardsh setup" in done.stdout
+        assert "ok    rules load" in done.stdout  # it ends with `guardsh doctor`, whatever that finds
     installed = list(prefix.glob("venv/lib/python*/site-packages/guardsh/rules/filesystem.toml"))
     assert installed, "the rule packs must ship inside the installed package"
-    for name in ("guardsh", "guardsh-bash"):
+    # Codex's login shell and Gemini CLI's `bash` on PATH: a link whose file name is bash
+    assert (prefix / "shell/bash").resolve() == (prefix / "venv/bin/guardsh").resolve()
+    for name in ("guardsh", "guardsh-bash", str(prefix / "shell/bash")):
         ok = subprocess.run([str(bindir / name), "-c", "echo installed"], env=env, capture_output=True,
                             cwd=isolated_home / "project", start_new_session=True)
         assert (ok.returncode, ok.stdout) == (0, b"installed\n")

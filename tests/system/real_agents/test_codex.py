@@ -79,6 +79,10 @@ def test_setup_trusts_guardshs_hook_and_no_other(world, codex):
     config = (world.home / ".codex/config.toml").read_text()
     assert f'[hooks.state."{mine["key"]}"]\ntrusted_hash = "{mine["currentHash"]}"' in config, config
     assert config.count("trusted_hash") == 1, config
+    env = codex_env(world)
+    env["PATH"] = f"{codex.parent}:{env['PATH']}"
+    doctor = world.guardsh("doctor", env=env, status=None).stdout
+    assert "ok    Codex: Codex trusts the hook (asked Codex: hooks/list says trusted)" in doctor, doctor
 
 
 def test_setup_without_codex_on_path_fails_loudly_and_leaves_the_hook_untrusted(world, codex):
@@ -86,6 +90,10 @@ def test_setup_without_codex_on_path_fails_loudly_and_leaves_the_hook_untrusted(
     assert "CODEX WILL NOT RUN GUARDSH'S HOOK YET" in result.stderr and "/hooks" in result.stderr, result.stderr
     [hook] = codex_hooks(world, codex)
     assert hook["command"] == f"{world.launcher} hook codex" and hook["trustStatus"] == "untrusted", hook
+    env = codex_env(world)
+    env["PATH"] = f"{codex.parent}:{env['PATH']}"
+    doctor = world.guardsh("doctor", env=env, status=1).stdout
+    assert "FAIL  Codex: Codex will not run guardsh's hook: it is untrusted (asked Codex" in doctor, doctor
 
 
 def test_trusted_hook_harmless_command_runs_and_its_output_reaches_the_model(world, codex):
