@@ -35,6 +35,13 @@ def shell_calls(world: World) -> list[list[str]]:
     return [c["argv"] for c in world.calls() if c["argv0"] == "guardsh-bash"]
 
 
+def snapshot_was_sourced(world: World) -> bool:
+    """A command's wrapper sourced a snapshot file that existed then (the recorder copied it;
+    Claude Code deletes its snapshots when the session ends)."""
+    return any("/shell-snapshots/snapshot-bash-" in path for c in world.calls() if c["argv0"] == "guardsh-bash"
+               and "eval " in c["argv"][-1] for path in c["files"])
+
+
 # --- (a) guardsh as Claude Code's shell ------------------------------------------------
 
 
@@ -58,37 +65,24 @@ def test_shell_rm_rf_is_refused_then_approved_and_the_retry_runs_once(world, cla
     assert "guardsh approve" in third and world.data.exists(), "the approval was used twice:\n" + third
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "issue 8: guardsh refuses Claude Code's session snapshot script (`bash -c -l 'SNAPSHOT_FILE=... source "
-    "~/.bashrc ...'`) with shell.parse-error ('unexpected text at line 53, column 16': "
-    "`[[ \"${!#}\" == \"$(($# - 1))\" ]] && set -- \"${@:1:$# - 1}\"`), so no snapshot is written and every "
-    "command runs without the user's rc, and an approval request is filed every session"))
 def test_shell_session_start_up_is_allowed_and_the_snapshot_is_written(world, claude):
     run = run_claude(world, claude, [{"command": HARMLESS}], env=as_shell(world))
     assert not run.timed_out, run.describe()
     assert any(argv[:2] == ["-c", "-l"] and "SNAPSHOT_FILE=" in argv[2] for argv in shell_calls(world))
     assert world.refusals() == []
-    assert list((world.home / ".claude/shell-snapshots").glob("snapshot-bash-*.sh"))
+    assert snapshot_was_sourced(world), "no command ran with the session's snapshot"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "issue 8: the snapshot is refused (shell.parse-error), so grep/find are not even the snapshot's; once it "
-    "passes, its grep/find/rg functions run `(exec -a ugrep|bfs|rg .../claude-code/bin/claude.exe ...)`, which "
-    "guardsh reads as a 400 MB script: shell.unknown-script ('cannot read the script')"))
 def test_shell_grep_and_find_from_the_snapshot_run(world, claude):
     run = run_claude(world, claude, [{"command": "grep -rn 2 data"}, {"command": "find . -name rows.csv"}],
                      env=as_shell(world))
-    assert list((world.home / ".claude/shell-snapshots").glob("snapshot-bash-*.sh")), "no snapshot was written"
+    assert snapshot_was_sourced(world), "no command ran with the session's snapshot"
     grep, find = run.tool_results()
     assert "data/rows.csv:1:1,2,3" in grep.splitlines(), run.describe()
     assert "./data/rows.csv" in find.splitlines(), run.describe()
     assert world.refusals() == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "issue 8: the refusal's `command:` line shows Claude Code's wrapper (`\\builtin shopt -u extglob ... && "
-    "eval 'rm -rf data' < /dev/null && pwd -P >| /tmp/claude-XXXX-cwd`), cut at 300 characters, not the "
-    "agent's command"))
 def test_shell_refusal_shows_the_agents_command_itself(world, claude):
     run = run_claude(world, claude, [{"command": "rm -rf data"}], env=as_shell(world))
     [refusal] = run.tool_results()

@@ -118,10 +118,6 @@ def test_trusted_hook_rm_is_refused_then_approved_and_the_retry_runs_once(world,
     assert "guardsh approve" in third and world.data.exists(), "the approval was used twice:\n" + third
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "issue 8: Codex's exec tool is two tools; text sent with write_stdin into a program exec_command left "
-    "running (python3 -i) reaches neither guardsh's hook (Codex sends no PreToolUse for write_stdin) nor the "
-    "shell: shutil.rmtree('data') deletes the data"))
 def test_trusted_hook_python_repl_cannot_delete_the_data(world, codex):
     setup_hook(world, codex)
     run = run_codex(world, codex, [
@@ -131,8 +127,11 @@ def test_trusted_hook_python_repl_cannot_delete_the_data(world, codex):
         {"call": "write_stdin", "args": {"session_id": "$SESSION", "chars": "exit()\n", "yield_time_ms": 1000}},
     ])
     assert not run.timed_out, run.describe()
-    assert "session ID" in run.tool_results()[0], run.describe()  # the REPL really was left running
     assert world.data.exists(), run.describe()
+    # Codex sends no PreToolUse for write_stdin, so the REPL itself is asked about, naming why
+    started = run.tool_results()[0]
+    assert "guard.interactive-program" in started and "write_stdin" in started, started
+    assert "session ID" not in started, started  # no REPL was left running to type into
 
 
 # --- (d) guardsh as Codex's shell -----------------------------------------------------------
