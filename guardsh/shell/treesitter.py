@@ -373,6 +373,9 @@ class Walker:
         self.via = via
         self.stdin = stdin  # what the text's commands read unless they redirect
         self.misplaced: dict[int, list[Word]] = {}  # command node id -> words
+        # node id -> (redirects, stdin, misplaced words) that bash binds to that
+        # node although tree-sitter hung them on the list or pipeline it ends.
+        self.bound_redirects: dict[int, tuple] = {}
 
     def _text(self, node) -> str:
         return self.source[node.start_byte:node.end_byte].decode("utf-8", "surrogateescape")
@@ -381,6 +384,9 @@ class Walker:
 
     def walk(self, node, stdin: Stdin | None = None) -> Command | None:
         """Walk a statement; return its last simple command (a pipe's writer)."""
+        bound = self.bound_redirects.pop(node.id, None)
+        if bound is not None:
+            return self._with_redirects(node, stdin, *bound)
         t = node.type
         if t == "command":
             return self._command(node, [], stdin)
@@ -492,25 +498,37 @@ class Walker:
                     stdin_override = s
                 extra_words.extend(extra)
                 tail.extend(self._more_redirects(rest, redirects))
-        stdin = stdin_override or stdin
         if body is None:  # a bare redirection: `> file`
-            cmd = Command(argv=[], redirects=redirects, stdin=stdin)
+            cmd = Command(argv=[], redirects=redirects, stdin=stdin_override or stdin)
             self._emit(cmd)
             last = cmd
-        elif body.type == "command":
-            last = self._command(body, redirects, stdin, extra_words)
+        elif body.type in ("list", "pipeline"):
+            # tree-sitter-bash reads `a && b > f` and `a | b > f` as the whole
+            # list or pipeline redirected; bash binds the redirection to the
+            # last pipeline element only (`a` writes where the line writes).
+            owner = body
+            while owner.type in ("list", "pipeline") and owner.named_children:
+                owner = owner.named_children[-1]
+            self.bound_redirects[owner.id] = (redirects, stdin_override, extra_words)
+            last = self.walk(body, stdin)
         else:
-            # Redirections on a compound statement: they apply to every
-            # command inside it; words tree-sitter misplaced into a redirect
-            # (`rm 2>/dev/null -rf x`) belong to its last command.
-            if extra_words:
-                self.misplaced[_last_command_node(body).id] = extra_words
-            self.scan.pending_redirects.append((redirects, stdin_override))
-            try:
-                last = self.walk(body, stdin)
-            finally:
-                self.scan.pending_redirects.pop()
+            last = self._with_redirects(body, stdin, redirects, stdin_override, extra_words)
         return self._heredoc_tail(last, tail)
+
+    def _with_redirects(self, body, stdin, redirects, stdin_override, extra_words) -> Command | None:
+        stdin = stdin_override or stdin
+        if body.type == "command":
+            return self._command(body, redirects, stdin, extra_words)
+        # Redirections on a compound statement: they apply to every
+        # command inside it; words tree-sitter misplaced into a redirect
+        # (`rm 2>/dev/null -rf x`) belong to its last command.
+        if extra_words:
+            self.misplaced[_last_command_node(body).id] = extra_words
+        self.scan.pending_redirects.append((redirects, stdin_override))
+        try:
+            return self.walk(body, stdin)
+        finally:
+            self.scan.pending_redirects.pop()
 
     def _more_redirects(self, nodes, redirects: list[Redirect]) -> list:
         """tree-sitter nests redirections that follow a heredoc's start
