@@ -214,7 +214,7 @@ def unwrap(cmd: Command, scan) -> bool:
     if name in ("eval", "trap", "alias"):
         return _unwrap_string_builtin(cmd, scan, name)
     if name in ("source", "."):
-        _run_script_file(cmd, scan, cmd.args[0] if cmd.args else None, ". " + str(cmd.args[0:1]))
+        _run_script_file(cmd, scan, cmd.args[0] if cmd.args else None, f"{name} {cmd.args[0]}" if cmd.args else name)
         return False
     if name == "xargs":
         return _unwrap_xargs(cmd, scan)
