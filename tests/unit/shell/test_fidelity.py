@@ -1,0 +1,70 @@
+"""The reader binds what it reads as bash binds it: each case here is a
+disagreement with real bash found by tests/system/test_bash_oracle.py."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from helpers import run_guardsh
+from guardsh.shell.read import read_line
+from guardsh.model import DYN
+
+
+def commands(line: str, cwd: str = "/w") -> list[tuple[str, list[str]]]:
+    """(argv, output redirects) of each command the line runs."""
+    return [(" ".join(w.text for w in c.argv), [f"{r.fd or ''}{r.op}{r.target.text if r.target else ''}"
+                                                 for r in c.redirects])
+            for c in read_line(line, {}, cwd=cwd, home="/h") if c.argv]
+
+
+@pytest.mark.parametrize("line, expected", [
+    # tree-sitter hangs the redirect on the whole list; bash on its last pipeline.
+    ("a && b > f", [("a", []), ("b", [">f"])]),
+    ("a || b >> f", [("a", []), ("b", [">>f"])]),
+    ("a | b 2> f", [("a", []), ("b", ["2>f"])]),
+    ("a && b | c &> f", [("a", []), ("b", []), ("c", ["&>f"])]),
+    ("a | b < f", [("a", []), ("b", ["<f"])]),
+    ("a || true && eval x < /dev/null && pwd -P >| out",
+     [("a", []), ("true", []), ("x", []), ("pwd -P", [">|out"])]),
+    ("a && b 2>/dev/null -rf x", [("a", []), ("b -rf x", ["2>/dev/null"])]),
+    # A redirect on a group or subshell still reaches every command inside it.
+    ("a && { b; c; } > f", [("a", []), ("b", [">f"]), ("c", [">f"])]),
+    ("(a; b) > f", [("a", [">f"]), ("b", [">f"])]),
+])
+def test_redirect_belongs_to_the_last_pipeline_of_a_list(line, expected):
+    assert commands(line) == expected
+
+
+CLAUDE_CODE_WRAPPER = ("source /nonexistent/snapshot-bash-1.sh && { shopt -u extglob || setopt NO_EXTENDED_GLOB; }"
+                       " 2>/dev/null || true && eval 'git status' < /dev/null && pwd -P >| /tmp/claude-1234-cwd")
+
+
+def test_claude_code_wrapper_in_tmp_is_allowed(isolated_home):
+    """Claude Code runs every command so; in /tmp with its cwd file already
+    there, `true > /tmp/claude-1234-cwd` was judged to empty the file."""
+    marker = "/tmp/claude-1234-cwd"
+    existed = os.path.exists(marker)
+    if not existed:
+        with open(marker, "w") as f:
+            f.write("/tmp\n")
+    try:
+        for line in (CLAUDE_CODE_WRAPPER, "true && pwd > /tmp/claude-1234-cwd"):
+            result = run_guardsh(["check", "--json", line], isolated_home, cwd="/tmp")
+            assert json.loads(result.stdout)["decision"] == "allow", line
+        # The last command's own redirect is still judged: `true > FILE` empties it.
+        result = run_guardsh(["check", "--json", "pwd && true > /tmp/claude-1234-cwd"], isolated_home, cwd="/tmp")
+        assert json.loads(result.stdout)["decision"] != "allow"
+    finally:
+        if not existed:
+            os.unlink(marker)
+
+
+def test_match_detail_shows_shell_text_not_a_repr(isolated_home, project):
+    (project / "FILE").write_text("data\n")
+    (project / "s.sh").write_text("true > FILE\n")
+    result = run_guardsh(["check", ". ./s.sh"], isolated_home)
+    assert "via . ./s.sh" in result.stdout.decode()
+    assert "Word(" not in result.stdout.decode()
