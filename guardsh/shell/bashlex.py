@@ -137,8 +137,16 @@ class _Emitter:
         if "{" in written and not any(q in written for q in "'\"\\$"):
             expanded = expand_braces(word.text)
             if len(expanded) > 1:
-                return [Word(text, written) for text in expanded]
+                # Tilde expansion comes after brace expansion: {rm,-rf,~} runs rm -rf $HOME.
+                return [Word(self._tilde(text), written) for text in expanded]
         return [word]
+
+    def _tilde(self, text: str) -> str:
+        if text == "~" or text.startswith("~/"):
+            return (self.scan.home or DYN) + text[1:]
+        if text.startswith("~"):  # ~user
+            return DYN + text[text.find("/"):] if "/" in text else DYN
+        return text
 
     def word(self, n) -> Word:
         """bashlex has removed the quotes; put DYN where run-time parts were."""

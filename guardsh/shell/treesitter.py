@@ -17,9 +17,10 @@ _parser = None
 
 # Unquoted characters that the shell gives a meaning to; kept apart from their
 # quoted twins until brace and glob expansion are done.
-_BRACE_OPEN, _BRACE_COMMA, _BRACE_CLOSE = "\x01", "\x02", "\x03"
-_UNQUOTED = str.maketrans({"{": _BRACE_OPEN, ",": _BRACE_COMMA, "}": _BRACE_CLOSE})
-_RESTORE = str.maketrans({_BRACE_OPEN: "{", _BRACE_COMMA: ",", _BRACE_CLOSE: "}"})
+# An unquoted ~ is kept apart too: bash expands it after brace expansion.
+_BRACE_OPEN, _BRACE_COMMA, _BRACE_CLOSE, _TILDE = "\x01", "\x02", "\x03", "\x04"
+_UNQUOTED = str.maketrans({"{": _BRACE_OPEN, ",": _BRACE_COMMA, "}": _BRACE_CLOSE, "~": _TILDE})
+_RESTORE = str.maketrans({_BRACE_OPEN: "{", _BRACE_COMMA: ",", _BRACE_CLOSE: "}", _TILDE: "~"})
 
 _ANSI_C_ESCAPES = {"a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b", "f": "\f", "n": "\n",
                    "r": "\r", "t": "\t", "v": "\v", "\\": "\\", "'": "'", '"': '"', "?": "?"}
@@ -774,7 +775,9 @@ class Walker:
         if _BRACE_OPEN in w.text:
             expanded = _expand_braces(w.text)
             if len(expanded) > 1:
-                return [Word(e.translate(_RESTORE), w.raw, w.glob) for e in expanded]
+                # Tilde expansion comes after: {rm,-rf,~} runs rm -rf $HOME.
+                return [Word(self._tilde(e.translate(_RESTORE)) if e.startswith(_TILDE) else e.translate(_RESTORE),
+                             w.raw, w.glob) for e in expanded]
         w.text = w.text.translate(_RESTORE)
         return [w]
 

@@ -68,3 +68,19 @@ def test_match_detail_shows_shell_text_not_a_repr(isolated_home, project):
     result = run_guardsh(["check", ". ./s.sh"], isolated_home)
     assert "via . ./s.sh" in result.stdout.decode()
     assert "Word(" not in result.stdout.decode()
+
+
+def argvs(line: str) -> list[list[str]]:
+    return [[w.text for w in c.argv] for c in read_line(line, {}, cwd="/w", home="/h", budget=10) if c.argv]
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("{rm,-rf,~}", [["rm", "-rf", "/h"]]),  # tree-sitter cannot parse it: bashlex reads it
+    ("{rm,-rf,~/x}", [["rm", "-rf", "/h/x"]]),
+    ("echo {~/x,y}", [["echo", "/h/x", "y"]]),
+    ("echo {a,b}~ a~b", [["echo", "a~", "b~", "a~b"]]),
+    ('echo {a,"~"}', [["echo", "a", "~"]]),  # a quoted ~ stays
+    ("echo {a,~someone}", [["echo", "a", DYN]]),
+])
+def test_tilde_is_expanded_after_brace_expansion(line, expected):
+    assert argvs(line) == expected
