@@ -490,7 +490,12 @@ class Walker:
         body = node.child_by_field_name("body")
         redirects, extra_words, tail = [], [], []
         stdin_override = None
+        previous_end = body.end_byte if body is not None else node.start_byte
         for c in node.children:
+            if c.type == "heredoc_redirect":
+                extra_words.extend(self._dropped_before_heredoc(previous_end, c))
+            if c.is_named and c is not body:
+                previous_end = c.end_byte
             if c.type in ("file_redirect", "heredoc_redirect", "herestring_redirect"):
                 r, s, extra, rest = self._redirect(c)
                 if r:
@@ -596,6 +601,24 @@ class Walker:
         extra = [self.word(d) for d in dests[1:]]
         stdin = Stdin("file", path=target) if op == "<" and target else None
         return Redirect(op or ">", target, fd), stdin, extra, []
+
+    def _dropped_before_heredoc(self, start: int, node) -> list[Word]:
+        """tree-sitter-bash drops a word written right before `<<` (it reads
+        `python3 - <<EOF` as `python3 <<EOF`, without an error); bash passes
+        it as an argument. Read back the text between the node before and `<<`."""
+        op = next((c for c in node.children if not c.is_named), None)
+        end = node.start_byte
+        if op is not None:  # in `cmd -<<EOF` the token itself is read as `-<<`
+            end = op.start_byte + max(self.source.find(b"<<", op.start_byte, op.end_byte) - op.start_byte, 0)
+        gap = self.source[start:end]
+        if not gap.strip(b" \t\\\n"):
+            return []
+        tree, source, error = parse(": " + gap.decode("utf-8", "surrogateescape"))
+        command = tree.root_node.named_children[0] if tree.root_node.named_children else None
+        if error is not None or command is None or command.type != "command":
+            return [Word(DYN, gap.decode("utf-8", "surrogateescape").strip())]
+        walker = Walker(self.scan, source, self.via)
+        return [w for c in command.named_children if c.type != "command_name" for w in walker.words(c)]
 
     def _heredoc_from_source(self, node, start) -> str:
         """The body as bash reads it: the lines after the command's line, up

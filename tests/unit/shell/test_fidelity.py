@@ -84,3 +84,17 @@ def argvs(line: str) -> list[list[str]]:
 ])
 def test_tilde_is_expanded_after_brace_expansion(line, expected):
     assert argvs(line) == expected
+
+
+@pytest.mark.parametrize("line, expected", [
+    # tree-sitter-bash silently drops a word right before `<<`.
+    ("python3 - <<'EOF'\nimport shutil\nEOF", [["python3", "-"]]),
+    ("cmd -<<EOF\nx\nEOF", [["cmd", "-"]]),
+    ("cmd foo - <<EOF > out\nx\nEOF", [["cmd", "foo", "-"]]),
+    ("a && cmd - <<EOF\nx\nEOF", [["a"], ["cmd", "-"]]),
+    ("cmd - <<A - <<B\na\nA\nb\nB", [["cmd", "-", "-"]]),
+    ('cmd "$X" - <<EOF\nx\nEOF', [["cmd", DYN, "-"]]),
+    ("cat <<EOF\nx\nEOF", [["cat"]]),
+])
+def test_word_before_a_heredoc_is_an_argument(line, expected):
+    assert argvs(line) == expected
