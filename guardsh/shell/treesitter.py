@@ -729,7 +729,10 @@ class Walker:
     def _command(self, node, redirects, stdin, extra_words=()) -> Command:
         assigns: dict[str, Word] = {}
         argv: list[Word] = []
-        redirects = list(redirects)
+        # `redirects` follow the command node (tree-sitter hangs them on a
+        # redirected_statement): bash applies them after the command's own.
+        after, redirects = list(redirects), []
+        stdin_after = any(r.op in ("<", "<<", "<<<") and r.fd in (None, "0") for r in after)
         for c in node.named_children:
             t = c.type
             if t == "variable_assignment":
@@ -743,7 +746,7 @@ class Walker:
                 r, s, extra, rest = self._redirect(c)
                 if r:
                     redirects.append(r)
-                if s:
+                if s and not stdin_after:
                     stdin = s
                 argv.extend(extra)
                 for n in self._more_redirects(rest, redirects):  # rare: a heredoc tail inside a command
@@ -754,6 +757,7 @@ class Walker:
                 argv.extend(self.words(c))
         argv.extend(extra_words)
         argv.extend(self.misplaced.pop(node.id, ()))
+        redirects.extend(after)
         if not argv and not redirects:
             # `X=1` alone: a shell variable for the rest of the line.
             for k, w in assigns.items():
@@ -763,8 +767,12 @@ class Walker:
         return cmd
 
     def _emit(self, cmd: Command) -> None:
+        # A group's redirections are made before its commands' own: bash
+        # applies them in that order (`{ a 2>&1; } > f` sends a's stderr to f).
+        outer = [r for redirects, _ in self.scan.pending_redirects for r in redirects]
+        if outer:
+            cmd.redirects[:0] = outer
         for redirects, stdin in self.scan.pending_redirects:
-            cmd.redirects.extend(redirects)
             if stdin and cmd.stdin is None:
                 cmd.stdin = stdin
         cmd.via = self.via + cmd.via

@@ -98,3 +98,24 @@ def test_tilde_is_expanded_after_brace_expansion(line, expected):
 ])
 def test_word_before_a_heredoc_is_an_argument(line, expected):
     assert argvs(line) == expected
+
+
+def redirect_order(line: str) -> list[list[tuple]]:
+    return [[(r.op, r.fd, r.target.text if r.target else None) for r in c.redirects]
+            for c in read_line(line, {}, cwd="/w", home="/h", budget=10) if c.argv]
+
+
+@pytest.mark.parametrize("line, expected", [
+    # bash makes redirections left to right; a dup copies what the fd is then.
+    ("2>&1 cmd >&2", [[(">&", "2", "1"), (">&", None, "2")]]),
+    (">o cmd 2>e", [[(">", None, "o"), (">", "2", "e")]]),
+    # A group's redirection is made before the commands' own.
+    ("{ cmd 2>&1; } > f", [[(">", None, "f"), (">&", "2", "1")]]),
+])
+def test_redirections_keep_bash_order(line, expected):
+    assert redirect_order(line) == expected
+
+
+def test_last_stdin_redirection_wins():
+    (cmd,) = read_line("<a cmd <b", {}, cwd="/w", home="/h", budget=10)
+    assert cmd.stdin.path.text == "b"
