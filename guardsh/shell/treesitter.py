@@ -505,7 +505,9 @@ class Walker:
                 extra_words.extend(extra)
                 tail.extend(self._more_redirects(rest, redirects))
         if body is None:  # a bare redirection: `> file`
-            cmd = Command(argv=[], redirects=redirects, stdin=stdin_override or stdin)
+            # ...or tree-sitter's reading of `>a >b cmd 2>&1`: no body, and the
+            # command's words as more destinations of a redirect.
+            cmd = Command(argv=extra_words, redirects=redirects, stdin=stdin_override or stdin)
             self._emit(cmd)
             last = cmd
         elif body.type in ("list", "pipeline"):

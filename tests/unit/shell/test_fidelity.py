@@ -119,3 +119,19 @@ def test_redirections_keep_bash_order(line, expected):
 def test_last_stdin_redirection_wins():
     (cmd,) = read_line("<a cmd <b", {}, cwd="/w", home="/h", budget=10)
     assert cmd.stdin.path.text == "b"
+
+
+@pytest.mark.parametrize("line, expected", [
+    # tree-sitter reads it as a redirected statement with no body, the
+    # command's words as extra destinations of the second redirect.
+    (">o1 >o1 alpha 2>&1", [["alpha"]]),
+    (">/dev/null >/dev/null rm -rf ~ 2>&1", [["rm", "-rf", "/h"]]),
+    ("2>e >o rm x y 2>&1 | cat", [["rm", "x", "y"], ["cat"]]),
+])
+def test_command_after_two_prefix_redirects_is_read(line, expected):
+    assert argvs(line) == expected
+
+
+def test_command_after_two_prefix_redirects_is_judged(isolated_home):
+    result = run_guardsh(["check", "--json", ">/dev/null >/dev/null rm -rf ~ 2>&1"], isolated_home)
+    assert json.loads(result.stdout)["decision"] != "allow"
