@@ -434,12 +434,14 @@ class Walker:
         return self._walk_children(node, stdin)
 
     def _isolated(self, walk):
-        """A subshell's `cd` and variables do not outlive it."""
-        cwd, variables = self.scan.cwd, dict(self.scan.vars)
+        """A subshell's `cd`, variables, functions and aliases do not outlive
+        it: after `( rm() { :; } )`, `rm` is the program again."""
+        scan = self.scan
+        saved = scan.cwd, dict(scan.vars), dict(scan.functions), dict(scan.aliases)
         try:
             return walk()
         finally:
-            self.scan.cwd, self.scan.vars = cwd, variables
+            scan.cwd, scan.vars, scan.functions, scan.aliases = saved
 
     def _walk_children(self, node, stdin: Stdin | None) -> Command | None:
         """Compound statements and everything else: walk the parts in order.

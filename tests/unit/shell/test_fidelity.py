@@ -135,3 +135,19 @@ def test_command_after_two_prefix_redirects_is_read(line, expected):
 def test_command_after_two_prefix_redirects_is_judged(isolated_home):
     result = run_guardsh(["check", "--json", ">/dev/null >/dev/null rm -rf ~ 2>&1"], isolated_home)
     assert json.loads(result.stdout)["decision"] != "allow"
+
+
+@pytest.mark.parametrize("line", [
+    "true | rm() { :; }; rm -rf ~",
+    "( rm() { :; } ); rm -rf ~",
+    "echo $(rm() { :; }); rm -rf ~",
+])
+def test_function_defined_in_a_subshell_does_not_outlive_it(line, isolated_home):
+    """bash runs the program rm here: the function lived in a subshell."""
+    assert ["rm", "-rf", "/h"] in argvs(line)
+    result = run_guardsh(["check", "--json", line], isolated_home)
+    assert json.loads(result.stdout)["decision"] != "allow"
+
+
+def test_function_defined_in_a_group_is_still_called():
+    assert argvs("{ f() { echo in-f; }; }; f") == [["echo", "in-f"]]
