@@ -762,6 +762,8 @@ class Walker:
         argv.extend(extra_words)
         argv.extend(self.misplaced.pop(node.id, ()))
         redirects.extend(after)
+        if argv and argv[0].text == "coproc":
+            argv = self._coproc(node, argv)
         if not argv and not redirects:
             # `X=1` alone: a shell variable for the rest of the line.
             for k, w in assigns.items():
@@ -769,6 +771,19 @@ class Walker:
         cmd = Command(argv=argv, assigns=assigns, redirects=redirects, stdin=stdin)
         self._emit(cmd)
         return cmd
+
+    def _coproc(self, node, argv: list[Word]) -> list[Word]:
+        """tree-sitter-bash does not know `coproc [NAME] COMPOUND`: it reads
+        `coproc X { rm -rf ~` as one command and `}` as another. Read the
+        text from the compound's first word on, as bash runs it (what follows
+        the compound is read twice: more, never less)."""
+        words = node.named_children[1:3]
+        opener = next((c for c in words if self._text(c) in _COMPOUND_OPENERS or c.type == "subshell"), None)
+        if opener is None:
+            return argv
+        text = self.source[opener.start_byte:].decode("utf-8", "surrogateescape")
+        self.scan.parse(text, self.via + ("coproc",))
+        return argv[:1]
 
     def _emit(self, cmd: Command) -> None:
         # A group's redirections are made before its commands' own: bash
@@ -850,11 +865,18 @@ class Walker:
             parts.append(_decode_ansi_c(self._text(node)[2:-1]))
             return False
         if t in ("string", "translated_string"):
+            # The text between the parts is literal too: tree-sitter-bash
+            # folds " " into the closing quote and leaves a lone `$` unnamed.
+            pos = node.start_byte + (2 if self.source[node.start_byte:node.start_byte + 1] == b"$" else 1)
+            end = max(node.end_byte - 1, pos)
             for c in node.named_children:
+                parts.append(_unescape_double(self.source[pos:c.start_byte].decode("utf-8", "surrogateescape")))
                 if c.type == "string_content":
                     parts.append(_unescape_double(self._text(c)))
                 else:
                     self._word_into(c, parts, False)
+                pos = max(pos, c.end_byte)
+            parts.append(_unescape_double(self.source[pos:end].decode("utf-8", "surrogateescape")))
             return False
         if t == "concatenation":
             glob = False
@@ -981,6 +1003,9 @@ def _last_command_node(node):
         node = node.named_children[-1]
     return node
 
+
+# Words that open a compound command (after `coproc NAME`).
+_COMPOUND_OPENERS = {"{", "while", "until", "for", "if", "case", "select", "[[", "(("}
 
 # Functions bash calls by itself: judged where they are defined.
 _CALLED_BY_BASH = {"command_not_found_handle", "command_not_found_handler"}

@@ -151,3 +151,24 @@ def test_function_defined_in_a_subshell_does_not_outlive_it(line, isolated_home)
 
 def test_function_defined_in_a_group_is_still_called():
     assert argvs("{ f() { echo in-f; }; }; f") == [["echo", "in-f"]]
+
+
+@pytest.mark.parametrize("line, expected", [
+    ('seq -s " " 5', [["seq", "-s", " ", "5"]]),  # tree-sitter folds the space into the closing quote
+    ('fzf -q "a$ | b$"', [["fzf", "-q", "a$ | b$"]]),  # a `$` before a space or quote is literal
+    ('echo "$" "" "  a  "', [["echo", "$", "", "  a  "]]),
+])
+def test_double_quoted_text_is_kept_whole(line, expected):
+    assert argvs(line) == expected
+
+
+@pytest.mark.parametrize("line", [
+    "coproc X { rm -rf ~; }",
+    "coproc { rm -rf ~; }",
+    "coproc X while true; do rm -rf ~; done",
+    "coproc ( rm -rf ~ )",
+])
+def test_coproc_compound_command_is_read(line, isolated_home):
+    assert ["rm", "-rf", "/h"] in argvs(line)
+    result = run_guardsh(["check", "--json", line], isolated_home)
+    assert json.loads(result.stdout)["decision"] != "allow"
