@@ -387,6 +387,8 @@ class Walker:
         """Walk a statement; return its last simple command (a pipe's writer)."""
         bound = self.bound_redirects.pop(node.id, None)
         if bound is not None:
+            if node.type == "redirected_statement":  # made after the statement's own
+                return self._redirected(node, stdin, bound)
             return self._with_redirects(node, stdin, *bound)
         t = node.type
         if t == "command":
@@ -394,7 +396,7 @@ class Walker:
         if t == "redirected_statement":
             return self._redirected(node, stdin)
         if t == "pipeline":
-            return self._pipeline([c for c in node.named_children], stdin)
+            return self._pipeline_node(node, stdin)
         if t == "variable_assignment":
             self._assignment(node)
             return None
@@ -479,6 +481,32 @@ class Walker:
         for c in root.named_children:
             self.walk(c, self.stdin)
 
+    def _pipeline_node(self, node, stdin: Stdin | None) -> Command | None:
+        """tree-sitter-bash reads `a | b | c && d` as `a | (b | c && d)`; in
+        bash the pipeline ends at `&&`, and `d` runs after it, in this shell,
+        reading no pipe. `a |& b` is `a 2>&1 | b`."""
+        parts, after = [], []
+        pending = [node]
+        while pending:
+            n = pending.pop(0)
+            if n.type == "pipeline":
+                for i, c in enumerate(n.children):
+                    if c.is_named:
+                        parts.append(c)
+                    elif c.type == "|&" and parts:
+                        # made after the writer's own redirections
+                        self.bound_redirects[parts[-1].id] = ([Redirect(">&", Word("1", "1"), "2")], None, [])
+            else:
+                parts.append(n)
+            while parts and parts[-1].type == "list":
+                kids = parts.pop().named_children
+                after[:0] = kids[1:]
+                pending.insert(0, kids[0])
+        last = self._pipeline(parts, stdin)
+        for n in after:
+            last = self.walk(n)
+        return last
+
     def _pipeline(self, parts, stdin: Stdin | None) -> Command | None:
         last = None
         for i, part in enumerate(parts):
@@ -488,7 +516,7 @@ class Walker:
             last = self._isolated(lambda: self.walk(part, stdin)) if len(parts) > 1 else self.walk(part, stdin)
         return last
 
-    def _redirected(self, node, stdin: Stdin | None) -> Command | None:
+    def _redirected(self, node, stdin: Stdin | None, trailing=None) -> Command | None:
         body = node.child_by_field_name("body")
         redirects, extra_words, tail = [], [], []
         stdin_override = None
@@ -506,6 +534,10 @@ class Walker:
                     stdin_override = s
                 extra_words.extend(extra)
                 tail.extend(self._more_redirects(rest, redirects))
+        if trailing is not None:  # bound to this statement from outside, after its own
+            redirects.extend(trailing[0])
+            stdin_override = trailing[1] or stdin_override
+            extra_words.extend(trailing[2])
         if body is None:  # a bare redirection: `> file`
             # ...or tree-sitter's reading of `>a >b cmd 2>&1`: no body, and the
             # command's words as more destinations of a redirect.

@@ -172,3 +172,24 @@ def test_coproc_compound_command_is_read(line, isolated_home):
     assert ["rm", "-rf", "/h"] in argvs(line)
     result = run_guardsh(["check", "--json", line], isolated_home)
     assert json.loads(result.stdout)["decision"] != "allow"
+
+
+def reading(line: str) -> list[tuple]:
+    return [(" ".join(w.text for w in c.argv), c.cwd, c.stdin.kind if c.stdin else None,
+             [f"{r.fd or ''}{r.op}{r.target.text if r.target else ''}" for r in c.redirects])
+            for c in read_line(line, {}, cwd="/w", home="/h", budget=10) if c.argv]
+
+
+@pytest.mark.parametrize("line, expected", [
+    # tree-sitter reads `a | b | c && d` as `a | (b | c && d)`: d would read the pipe,
+    # and a `cd` before it would seem to move it.
+    ("a | b | c && d", [("a", "/w", None, []), ("b", "/w", "command", []), ("c", "/w", "command", []),
+                        ("d", "/w", None, [])]),
+    ("a | cd /x | c && rm -rf y", [("a", "/w", None, []), ("cd /x", "/w", "command", []),
+                                   ("c", "/w", "command", []), ("rm -rf y", "/w", None, [])]),
+    # |& is 2>&1 |, made after the writer's own redirections.
+    ("a |& b", [("a", "/w", None, ["2>&1"]), ("b", "/w", "command", [])]),
+    ("a 2>f |& b", [("a", "/w", None, ["2>f", "2>&1"]), ("b", "/w", "command", [])]),
+])
+def test_pipeline_ends_where_bash_ends_it(line, expected):
+    assert reading(line) == expected
