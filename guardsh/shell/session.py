@@ -49,6 +49,7 @@ class ShellSession(Evaluator, FileReader):
         self.errexit = False  # `set -e` seen: a failed command ends the line
         self.temporaries: dict[str, str] = {}  # var -> the path an unguarded mktemp made (or nothing)
         self.functions: dict = {}
+        self.maybe_functions: set[str] = set()  # defined only if a branch runs: the program may run instead
         self.aliases: dict[str, str] = {}
         self.git_aliases: dict[str, str] = {}  # git config alias.X VALUE run earlier on the line
         self.pending_redirects: list = []
@@ -109,7 +110,8 @@ class ShellSession(Evaluator, FileReader):
         cmd.cwd = self.cwd
         if cmd.name in self.functions and (cmd.name, id(self.functions[cmd.name][0])) not in self.calls:
             self._call_function(cmd)
-            return
+            if cmd.name not in self.maybe_functions:
+                return
         if cmd.argv and cmd.argv[0].text in self.aliases and cmd.argv[0].text not in self.calls:
             self._expand_alias(cmd)
             return

@@ -409,6 +409,10 @@ class Walker:
             body = node.child_by_field_name("body")
             if name_node is not None and body is not None:
                 self.scan.functions[self._text(name_node)] = (body, self.source)
+                if _maybe_skipped(node):
+                    self.scan.maybe_functions.add(self._text(name_node))
+                else:
+                    self.scan.maybe_functions.discard(self._text(name_node))
                 if self._text(name_node) in _CALLED_BY_BASH:
                     self.walk(body)
             return None
@@ -439,11 +443,11 @@ class Walker:
         """A subshell's `cd`, variables, functions and aliases do not outlive
         it: after `( rm() { :; } )`, `rm` is the program again."""
         scan = self.scan
-        saved = scan.cwd, dict(scan.vars), dict(scan.functions), dict(scan.aliases)
+        saved = scan.cwd, dict(scan.vars), dict(scan.functions), dict(scan.aliases), set(scan.maybe_functions)
         try:
             return walk()
         finally:
-            scan.cwd, scan.vars, scan.functions, scan.aliases = saved
+            scan.cwd, scan.vars, scan.functions, scan.aliases, scan.maybe_functions = saved
 
     def _walk_children(self, node, stdin: Stdin | None) -> Command | None:
         """Compound statements and everything else: walk the parts in order.
@@ -1028,6 +1032,23 @@ _ALL_POSITIONAL = frozenset({'"$@"', '"${@}"', '${1+"$@"}', '${1:+"$@"}', '"${@:
 
 # Characters that leave a word as it is written.
 _PLAIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=+@%^")
+
+
+_CONDITIONAL_PARENTS = {"if_statement", "elif_clause", "else_clause", "while_statement", "for_statement",
+                        "c_style_for_statement", "case_item", "do_group"}
+
+
+def _maybe_skipped(node) -> bool:
+    """Whether bash may not run `node`: it follows && or || in a list, or
+    sits in a branch or a loop body (`true || f() { :; }` defines nothing)."""
+    child, parent = node, node.parent
+    while parent is not None and parent.type not in ("program", "function_definition"):
+        if parent.type in _CONDITIONAL_PARENTS:
+            return True
+        if parent.type == "list" and parent.named_children and parent.named_children[0].id != child.id:
+            return True
+        child, parent = parent, parent.parent
+    return False
 
 
 def _last_command_node(node):

@@ -193,3 +193,19 @@ def reading(line: str) -> list[tuple]:
 ])
 def test_pipeline_ends_where_bash_ends_it(line, expected):
     assert reading(line) == expected
+
+
+@pytest.mark.parametrize("line", [
+    "true || rm() { :; }; rm -rf ~",
+    "if false; then rm() { :; }; fi; rm -rf ~",
+    "for x in; do rm() { :; }; done; rm -rf ~",
+])
+def test_function_defined_in_a_branch_may_not_exist(line, isolated_home):
+    """bash runs the program rm when the branch that defines the function is not taken."""
+    assert ["rm", "-rf", "/h"] in argvs(line)
+    result = run_guardsh(["check", "--json", line], isolated_home)
+    assert json.loads(result.stdout)["decision"] != "allow"
+
+
+def test_function_defined_unconditionally_replaces_the_program():
+    assert argvs("rm() { :; } && rm -rf ~") == [[":"]]
