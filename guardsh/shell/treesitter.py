@@ -775,11 +775,17 @@ class Walker:
         stdin_after = any(r.op in ("<", "<<", "<<<") and r.fd in (None, "0") for r in after)
         for c in node.named_children:
             t = c.type
-            if t == "variable_assignment":
+            if t == "variable_assignment" and not argv and _is_name(c.child_by_field_name("name"), self):
                 name = c.child_by_field_name("name")
                 value = c.child_by_field_name("value")
                 if name is not None:
                     assigns[self._text(name)] = self.word(value) if value is not None else Word("")
+            elif t == "variable_assignment":
+                # `--song=x p`: not a name, so not an assignment: bash runs the word.
+                value = c.child_by_field_name("value")
+                head = self.source[c.start_byte:value.start_byte if value is not None else c.end_byte]
+                text = head.decode("utf-8", "surrogateescape") + (self.word(value).text if value is not None else "")
+                argv.append(Word(text, self._text(c)))
             elif t == "command_name":
                 argv.extend(self.words(c.named_children[0] if c.named_children else c))
             elif t in ("file_redirect", "heredoc_redirect", "herestring_redirect"):
@@ -1049,6 +1055,17 @@ def _maybe_skipped(node) -> bool:
             return True
         child, parent = parent, parent.parent
     return False
+
+
+def _is_name(node, walker) -> bool:
+    """A variable name as bash accepts before `=`: `a`, `a_1`, `a[i]` (not `--x`, `9a`)."""
+    import re
+
+    if node is None:
+        return True
+    if node.type == "subscript":
+        node = node.child_by_field_name("name") or node
+    return re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", walker._text(node)) is not None
 
 
 def _last_command_node(node):

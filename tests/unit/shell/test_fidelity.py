@@ -209,3 +209,13 @@ def test_function_defined_in_a_branch_may_not_exist(line, isolated_home):
 
 def test_function_defined_unconditionally_replaces_the_program():
     assert argvs("rm() { :; } && rm -rf ~") == [[":"]]
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("--song=s p", [["--song=s", "p"]]),  # not a variable name: bash runs the word
+    ('a | --song="x y" p', [["a"], ["--song=x y", "p"]]),
+    ("9a=1 ls", [["9a=1", "ls"]]),
+    ("a[1]=x ls", [["ls"]]),
+])
+def test_only_a_name_makes_an_assignment(line, expected):
+    assert argvs(line) == expected
