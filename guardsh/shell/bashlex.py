@@ -138,7 +138,7 @@ class _Emitter:
             expanded = expand_braces(word.text)
             if len(expanded) > 1:
                 # Tilde expansion comes after brace expansion: {rm,-rf,~} runs rm -rf $HOME.
-                return [Word(self._tilde(text), written) for text in expanded]
+                return [Word(self._tilde(text), written, word.glob) for text in expanded]
         return [word]
 
     def _tilde(self, text: str) -> str:
@@ -162,7 +162,25 @@ class _Emitter:
                     # bashlex does not parse inside ${...}: what it would run is unseen
                     raise _Unreadable(written)
                 text = text.replace(written, DYN, 1) if written in text else DYN
-        return Word(text, n.word)
+        return Word(text, n.word, _unquoted_glob(self.source[n.pos[0]:n.pos[1]]))
+
+
+def _unquoted_glob(raw: str) -> bool:
+    """An unquoted, unescaped *, ? or [ in a word as written: `[r]m` is a
+    pattern bash matches against file names (a file `rm` makes it rm)."""
+    quote, escaped = None, False
+    for ch in raw:
+        if escaped:
+            escaped = False
+        elif ch == "\\" and quote != "'":
+            escaped = True
+        elif quote:
+            quote = None if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ch in "*?[":
+            return True
+    return False
 
 
 def _children(n):

@@ -420,6 +420,11 @@ class Walker:
             return None
         if t == "for_statement":
             return self._for(node)
+        if t == "test_command" and not self._text(node)[1:2].isspace() and not self._text(node).startswith("[["):
+            # `[abc]` alone is no test (that needs `[ ... ]`): one word, a pattern bash runs.
+            cmd = Command(argv=[Word(self._text(node), self._text(node), glob=True)], stdin=stdin)
+            self._emit(cmd)
+            return cmd
         if t == "declaration_command":
             return self._declaration(node)
         if t == "unset_command":

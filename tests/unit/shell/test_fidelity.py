@@ -219,3 +219,16 @@ def test_function_defined_unconditionally_replaces_the_program():
 ])
 def test_only_a_name_makes_an_assignment(line, expected):
     assert argvs(line) == expected
+
+
+@pytest.mark.parametrize("line", ["touch rm; [r]m -rf ~", "[r]m -rf ~", "r[m] -rf ~"])
+def test_program_named_by_a_pattern_is_not_allowed(line, isolated_home):
+    """A file `rm` in the directory makes bash run rm: the name is only known at run time."""
+    result = run_guardsh(["check", "--json", line], isolated_home)
+    assert json.loads(result.stdout)["decision"] != "allow"
+
+
+def test_bare_bracket_word_is_a_command_not_a_test():
+    (cmd,) = read_line("[abc]", {}, cwd="/w", home="/h", budget=10)
+    assert [(w.text, w.glob) for w in cmd.argv] == [("[abc]", True)]
+    assert read_line("[ -f x ]", {}, cwd="/w", home="/h", budget=10) == []
