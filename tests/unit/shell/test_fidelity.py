@@ -62,6 +62,22 @@ def test_claude_code_wrapper_in_tmp_is_allowed(isolated_home):
             os.unlink(marker)
 
 
+def test_claude_code_wrapper_with_tmpdir_under_home_is_allowed(isolated_home):
+    """With TMPDIR under $HOME, Claude Code's cwd file is a file in the home:
+    judged as `true > FILE` it was 'empties an existing file' on every command."""
+    tmpdir = isolated_home / "tmp"
+    tmpdir.mkdir()
+    marker = tmpdir / "claude-1234-cwd"
+    marker.write_text(str(isolated_home / "project") + "\n")
+    wrapper = CLAUDE_CODE_WRAPPER.replace("/tmp/claude-1234-cwd", str(marker))
+    for cwd in (isolated_home / "project", tmpdir):
+        result = run_guardsh(["check", "--json", wrapper], isolated_home, cwd=cwd, env_extra={"TMPDIR": str(tmpdir)})
+        assert json.loads(result.stdout)["decision"] == "allow", (cwd, result.stdout)
+    result = run_guardsh(["check", "--json", f"pwd && true > {marker}"], isolated_home,
+                         env_extra={"TMPDIR": str(tmpdir)})
+    assert json.loads(result.stdout)["decision"] != "allow"
+
+
 def test_match_detail_shows_shell_text_not_a_repr(isolated_home, project):
     (project / "FILE").write_text("data\n")
     (project / "s.sh").write_text("true > FILE\n")
