@@ -22,6 +22,12 @@ def judge(text: str, ruleset: RuleSet, cwd: str | None = None, home: str | None 
             cwd = None
     commands = read_line(text, ruleset.programs, cwd=cwd, home=home, budget=budget)
     verdict = decide(commands, ruleset, cwd, home)
+    sourced = {c.memo["sourced"] for c in commands if "sourced" in c.memo}
+    if sourced:  # an agent's snapshot whose reading was cached: keep its commands' judgement too
+        from .shell import sourcecache
+
+        for cache_file in sourced - {m.command.memo.get("sourced") for m in verdict.matches}:
+            sourcecache.mark_clean(cache_file)
     if verdict.blocked:
         _show_the_agents_command(verdict, text, ruleset, cwd, home, budget)
     return verdict

@@ -132,6 +132,13 @@ class Command(Record):
         )
 
 
+class Programs(dict):
+    """The program tables (name -> ProgramSpec) and the identity of the rule
+    files they came from: what the reader caches is only good for the same."""
+
+    identity: str = ""
+
+
 class ProgramSpec(Record):
     """How to read one program's arguments, and where its content comes from."""
 

@@ -7,6 +7,7 @@ import os
 
 from .. import __version__, paths
 from ..textmatch import glob_match
+from ..model import Programs
 from .schema import AllowEntry, ConfigError, ProgramSpec, Rule, RuleFile, parse_file
 
 
@@ -114,11 +115,12 @@ def load_ruleset(user_file: str | None = None, project_file: str | None = None,
     key = (CACHE_VERSION, __version__, tuple((p, kind, _identity(p)) for p, kind in sources))
     cache_file = os.path.join(paths.cache_dir(), f"rules-{_stable_hash(repr([p for p, _ in sources]))}.cache")
     cached = _read_cache(cache_file, key)
-    if cached is not None:
-        return cached
-    ruleset = _load_sources(sources)
-    _write_cache(cache_file, key, ruleset)
-    return ruleset
+    if cached is None:
+        cached = _load_sources(sources)
+        _write_cache(cache_file, key, cached)
+    cached.programs = Programs(cached.programs)
+    cached.programs.identity = _stable_hash(repr(key))  # the reader's caches are keyed by it
+    return cached
 
 
 def _load_sources(sources: list[tuple[str, str]]) -> RuleSet:

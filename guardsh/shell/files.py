@@ -25,6 +25,7 @@ class FileReader:
         files are opened (a FIFO or device could block or be consumed)."""
         if not path or DYN in path:
             return None
+        self.files_consulted += 1  # what a cached judgement depends on (sourcecache.py)
         if path in STDIN_PATHS:
             return self.stdin_text(stdin) if stdin is not None else None
         if path in self.virtual_files:
@@ -58,6 +59,7 @@ class FileReader:
         """-> ("shell", text) | ("missing", None) | ("unreadable", None) | ("not-shell", text):
         a program in another language (its text: the shebang names its interpreter), or
         ("not-shell", None) for text holding a NUL, ("binary", None) for a compiled program."""
+        self.files_consulted += 1
         if path in STDIN_PATHS or path in self.virtual_files:
             text = self.read_file(path, stdin)
             return ("shell", text) if text is not None else ("unreadable", None)

@@ -65,6 +65,7 @@ class ShellSession(Evaluator, FileReader):
         # $1, $2, "$@" where they are known: inside a function called with
         # known words (`f awk '{print}'` runs awk for f() { "$@"; }); None = unknown.
         self.positional: list | None = None
+        self.files_consulted = 0  # files read or looked for: a cached sourcing must have read none
         self.budget = budget if budget is not None else Budget(0.2)
 
     # --- entry points -----------------------------------------------------

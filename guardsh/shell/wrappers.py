@@ -740,6 +740,15 @@ def _run_script_file(cmd: Command, scan, path: Word | None, label: str, executab
             cmd.effects.append(Effect("shell.unknown-script", target=str(path),
                                       detail=f"{label}: the script's name is only known at run time"))
         return
+    via = cmd.via + (label,)
+    cached = None
+    if not executable and cmd.name in ("source", ".") and len(cmd.args) == 1:
+        from . import sourcecache
+
+        if sourcecache.usable(scan):
+            cached = scan._abs(os.path.expanduser(path.text))  # an agent's snapshot, sourced first thing
+            if sourcecache.replay(scan, cached, via):
+                return
     status, text = scan.read_script(path.text, cmd.stdin)
     if status == "missing":
         return  # bash will fail to find it; nothing runs
@@ -753,7 +762,12 @@ def _run_script_file(cmd: Command, scan, path: Word | None, label: str, executab
         if executable and text is not None:
             _run_program_file(cmd, scan, path, text, label)
         return
-    scan.parse(text or "", cmd.via + (label,), script_path=path.text)
+    if cached is not None and text:
+        from . import sourcecache
+
+        sourcecache.record(scan, cached, via, lambda: scan.parse(text, via, script_path=path.text))
+        return
+    scan.parse(text or "", via, script_path=path.text)
 
 
 def _run_program_file(cmd: Command, scan, path: Word, text: str, label: str) -> None:
