@@ -90,12 +90,9 @@ def test_shell_refusal_shows_the_agents_command_itself(world, claude):
     assert "  command: rm -rf data\n" in refusal, refusal
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "found with issue 8's tests: Claude Code's per-command wrapper ends `pwd -P >| $TMPDIR/claude-XXXX-cwd`; "
-    "with TMPDIR under $HOME (here ~/tmp) or macOS's /var/folders/../T, guardsh refuses EVERY command: "
-    "[confirm] fs.truncate-file 'Empties an existing file: its contents are gone.', matched "
-    "`true > $TMPDIR/claude-XXXX-cwd` (three times); under /tmp it is allowed"))
 def test_shell_with_tmpdir_set_harmless_command_runs(world, claude):
+    """The wrapper ends `pwd -P >| $TMPDIR/claude-XXXX-cwd`: with TMPDIR under $HOME this was
+    judged as `true > FILE` (the redirect on the wrong command) and every command refused."""
     env = as_shell(world)
     tmpdir = world.home / "tmp"
     tmpdir.mkdir()
