@@ -175,7 +175,9 @@ def _payloads(cmd: Command, spec: ProgramSpec, scan) -> list[tuple[str | None, s
     parsed = read_args(cmd, scan.programs)
     found: list[tuple[str | None, str]] = []
     for opt in spec.content_options:
-        found.extend((v, opt) for v in parsed.values.get(opt, []))
+        for v in parsed.values.get(opt, []):  # `pwsh -Command -`: the code is on stdin
+            found.append((scan.stdin_text(cmd.stdin), "stdin") if spec.stdin_marker and v == spec.stdin_marker
+                         and cmd.stdin is not None else (v, opt))
     for opt in spec.content_file_options:
         for v in parsed.values.get(opt, []):
             if spec.reads not in _JS_RUNTIMES or v.startswith((".", "/", "~")) or DYN in v \

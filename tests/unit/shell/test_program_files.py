@@ -115,3 +115,13 @@ def test_harmless_framework_code_runs(files, ruleset, command):
 def test_inline_code_reads_the_modules_beside_it(files, ruleset, command, decision):
     verdict = judge(command, ruleset, cwd=str(files))
     assert (verdict.decision == "allow") == (decision == "allow"), [m.rule.id for m in verdict.matches]
+
+
+@pytest.mark.parametrize("command,decision", [
+    ("echo 'run(`rm -rf /srv/data`)' | julia", "confirm"), ("echo hi | julia", "allow"),
+    ("echo 'Remove-Item -Recurse -Force ~/Documents' | pwsh -Command -", "confirm"),
+    ("echo 'Get-Date' | pwsh -Command -", "allow"), ("echo 'system(\"rm -rf ~/R\")' | Rscript -", "confirm"),
+])
+def test_code_piped_into_an_interpreter_is_read(ruleset, project, command, decision):
+    verdict = judge(command, ruleset, cwd=str(project))
+    assert (verdict.decision == "allow") == (decision == "allow"), [m.rule.id for m in verdict.matches]
