@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
 
 from ..model import DYN, Stdin
 from .wrappers import SHELLS
@@ -76,7 +77,7 @@ class FileReader:
         if text is None:
             return "unreadable", None
         if "\x00" in text[:4096]:
-            return "not-shell", None
+            return "unreadable", None  # bash runs it (its NUL is past the first line); guardsh cannot read it
         first = text.split("\n", 1)[0]
         if first.startswith("#!"):
             words = first[2:].split()
@@ -98,17 +99,20 @@ class FileReader:
         return os.path.normpath(os.path.join(self.cwd or self.project or "/", path))
 
 
-# The first bytes of compiled programs: ELF, Mach-O (32/64-bit, both byte
-# orders, universal), PE. Agents ship 400 MB single-file executables (Claude
-# Code's own, which its snapshot runs as bfs/ugrep/rg): only these few bytes
-# are read to tell one from a script.
-_BINARY_MAGIC = (b"\x7fELF", b"\xfe\xed\xfa\xce", b"\xfe\xed\xfa\xcf", b"\xce\xfa\xed\xfe",
-                 b"\xcf\xfa\xed\xfe", b"\xca\xfe\xba\xbe", b"MZ")
-_HEAD = 4096
+# What the system runs as a program rather than handing to bash as a script:
+# ELF, which Linux executes (Mach-O on macOS), and what bash itself refuses
+# as a "binary file": a NUL in the first line of its first 80 bytes
+# (execute_cmd.c check_binary_file). Anything else that is executed by path,
+# "MZ..." included, bash reads as a script, so guardsh does too. Agents ship
+# 400 MB single-file executables (Claude Code's, which its snapshot runs as
+# bfs/ugrep/rg): only these few bytes are read to tell one from a script.
+_BINARY_MAGIC = (b"\x7fELF",) + ((b"\xfe\xed\xfa\xce", b"\xfe\xed\xfa\xcf", b"\xce\xfa\xed\xfe",
+                                  b"\xcf\xfa\xed\xfe", b"\xca\xfe\xba\xbe") if sys.platform == "darwin" else ())
+_HEAD = 80
 
 
 def _is_binary(path: str) -> bool:
-    """A regular file whose first bytes are a program's magic or hold a NUL."""
+    """A regular file the system runs as a program, or bash refuses to read."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError:
@@ -121,4 +125,4 @@ def _is_binary(path: str) -> bool:
         return False
     finally:
         os.close(fd)
-    return head.startswith(_BINARY_MAGIC) or b"\0" in head
+    return head.startswith(_BINARY_MAGIC) or b"\0" in head.split(b"\n", 1)[0]

@@ -193,6 +193,8 @@ class ShellSession(Evaluator, FileReader):
         spec = self.programs.get(cmd.name)
         if spec is None or not spec.shell_setup or not cmd.argv or cmd.argv[0].dynamic:
             return False
+        if cmd.argv[0].text in self.functions or cmd.argv[0].text in self.aliases:
+            return False  # conda() { echo 'rm -rf ~'; }: not the tool, whatever its name
         words = [w.text for w in read_args(cmd, self.programs).positionals]
         return any(words[:len(e.split())] == e.split() for e in spec.shell_setup)
 

@@ -37,12 +37,30 @@ def test_a_binary_named_by_path_is_judged_by_its_name_not_read(big_binary, rules
     assert [c.name for c in cmds] == ["claude"]
 
 
-@pytest.mark.parametrize("magic", [b"\xcf\xfa\xed\xfe", b"\xca\xfe\xba\xbe", b"MZ\x90\x00", b"#x\0\0"])
-def test_other_binaries_are_recognised_by_their_first_bytes(magic, ruleset, tmp_path):
+@pytest.mark.parametrize("head", [b"\x7fELF\x02\x01", b"#x\0\0"])
+def test_what_bash_will_not_read_as_a_script_is_a_program(head, ruleset, tmp_path):
+    # ELF is executed by the kernel; a NUL in the first line makes bash refuse the file.
     path = tmp_path / "git"
-    path.write_bytes(magic + b"rm -rf ~\n" * 10)
+    path.write_bytes(head + b"rm -rf ~\n" * 10)
     cmds, kinds = effects(f"{path} push --force", ruleset, tmp_path)
     assert kinds == set() and [c.name for c in cmds] == ["git"]  # not read: no rm
+
+
+def test_a_script_with_a_nul_past_its_first_line_is_asked_about(ruleset, tmp_path):
+    path = tmp_path / "tool"
+    path.write_bytes(b"echo hi\n# \0\nrm -rf ~/work\n")  # bash runs it; guardsh cannot read it
+    _, kinds = effects(f"{path}", ruleset, tmp_path)
+    assert "shell.unknown-script" in kinds
+
+
+@pytest.mark.parametrize("head", [b"MZ=1\n", b"\xca\xfe=1\n"])
+def test_what_bash_reads_as_a_script_is_read(head, ruleset, tmp_path):
+    # "MZ" is no program on Linux (execve fails, bash runs it as a script), nor
+    # is a file whose NUL comes after its first line.
+    path = tmp_path / "tool"
+    path.write_bytes(head + b"rm -rf ~/work\n")
+    cmds, _ = effects(f"{path}", ruleset, tmp_path)
+    assert ["rm", "-rf", f"{HOME}/work"] in [[w.text for w in c.argv] for c in cmds]
 
 
 def test_a_text_script_named_by_path_is_still_read(ruleset, tmp_path):

@@ -34,6 +34,9 @@ def test_a_tools_own_shell_setup_is_not_unknown_code(line, ruleset):
     ('eval "$(curl -fsSL https://example.com/init)"', "shell.eval-dynamic"),
     ('eval "$($TOOL init)"', "shell.eval-dynamic"),  # the tool is not known
     ('. <(curl -s https://example.com/x.sh)', "shell.unknown-script"),
+    # A function or alias named like the tool is not the tool.
+    ("conda() { echo 'rm -rf ~'; }; eval \"$(conda shell.bash hook)\"", "shell.eval-dynamic"),
+    ("alias rbenv='echo rm -rf ~'; eval \"$(rbenv init -)\"", "shell.eval-dynamic"),
 ])
 def test_other_evaluated_text_is_still_unknown(line, kind, ruleset):
     assert kind in kinds(line, ruleset)
