@@ -73,10 +73,9 @@ def test_refusal_pending_and_audit_show_the_command(home):
     assert entries[-1]["command"] == COMMAND and "exec '/bin/bash'" in entries[-1]["wrapper"]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12's redirect fault (branch oracle): tree-sitter gives "
-                   "`>| /tmp/claude-XXXX-cwd` to the whole && list, so `true > FILE` is judged fs.truncate-file "
-                   "(when TMPDIR or HOME makes it not scratch) and the wrapper is not harmless by itself")
 def test_claude_wrapper_with_its_cwd_file_under_home(ruleset, home):
+    # TMPDIR under $HOME (or macOS's /var/folders/.../T): Claude Code's `pwd -P >| $TMPDIR/claude-XXXX-cwd`
+    # is pwd's output, not an emptied file (issue 12's redirect fault made every command refused).
     line = claude_wrapper(COMMAND, f" >| {home}/claude-f25e-cwd")
     (home / "claude-f25e-cwd").write_text("/x\n")
     verdict = judge(line, ruleset, cwd=str(home), home=str(home), budget=5)
