@@ -418,8 +418,12 @@ class Walker:
             return None
         if t in ("comment", "heredoc_body", "heredoc_end", "heredoc_start"):
             return None
+        if t == "list":
+            return self._list(node, stdin)
+        if t in _BRANCHING:
+            return self._branching(node, stdin)
         if t == "for_statement":
-            return self._for(node)
+            return self._branching(node, stdin, self._for)
         if t == "test_command" and not self._text(node)[1:2].isspace() and not self._text(node).startswith("[["):
             # `[abc]` alone is no test (that needs `[ ... ]`): one word, a pattern bash runs.
             cmd = Command(argv=[Word(self._text(node), self._text(node), glob=True)], stdin=stdin)
@@ -443,6 +447,48 @@ class Walker:
                 last = self.walk(c, stdin)
             return last
         return self._walk_children(node, stdin)
+
+    def _list(self, node, stdin: Stdin | None) -> Command | None:
+        """`a && b || c`. A `cd` that may not run (after `a &&`, or after any
+        `||`) leaves the directory known only at run time for what may run
+        without it; what runs only after it (`a && cd x && b`) is in x."""
+        items, ops = [], []
+
+        def flatten(n):
+            for c in n.children:
+                if c.type == "list":
+                    flatten(c)
+                elif c.is_named:
+                    items.append(c)
+                elif c.type in ("&&", "||"):
+                    ops.append(c.type)
+
+        flatten(node)
+        # items[:first_or] run only if every one before them succeeded
+        first_or = next((i + 1 for i, op in enumerate(ops) if op == "||"), len(items))
+        moved = False  # a cd that may not have run moved the line
+        last = None
+        for i, item in enumerate(items):
+            if moved and i >= first_or:
+                self.scan.cwd = None
+            before = self.scan.cwd
+            last = self.walk(item, stdin)
+            if self.scan.cwd != before and i > 0:
+                moved = True
+                if i >= first_or:
+                    first_or = i + 1  # nothing after it is sure to follow it
+        if moved:
+            self.scan.cwd = None
+        return last
+
+    def _branching(self, node, stdin: Stdin | None, walk=None) -> Command | None:
+        """A `cd` in a branch or loop body moves what follows only if that
+        body runs: after the statement, the directory is known at run time."""
+        before = self.scan.cwd
+        last = (walk or (lambda n: self._walk_children(n, stdin)))(node)
+        if self.scan.cwd != before:
+            self.scan.cwd = None
+        return last
 
     def _isolated(self, walk):
         """A subshell's `cd`, variables, functions and aliases do not outlive
@@ -1044,6 +1090,9 @@ _ALL_POSITIONAL = frozenset({'"$@"', '"${@}"', '${1+"$@"}', '${1:+"$@"}', '"${@:
 # Characters that leave a word as it is written.
 _PLAIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=+@%^")
 
+
+# Statements whose parts may not run.
+_BRANCHING = {"if_statement", "while_statement", "until_statement", "case_statement", "c_style_for_statement"}
 
 _CONDITIONAL_PARENTS = {"if_statement", "elif_clause", "else_clause", "while_statement", "for_statement",
                         "c_style_for_statement", "case_item", "do_group"}

@@ -62,22 +62,6 @@ def test_claude_code_wrapper_in_tmp_is_allowed(isolated_home):
             os.unlink(marker)
 
 
-def test_claude_code_wrapper_with_tmpdir_under_home_is_allowed(isolated_home):
-    """With TMPDIR under $HOME, Claude Code's cwd file is a file in the home:
-    judged as `true > FILE` it was 'empties an existing file' on every command."""
-    tmpdir = isolated_home / "tmp"
-    tmpdir.mkdir()
-    marker = tmpdir / "claude-1234-cwd"
-    marker.write_text(str(isolated_home / "project") + "\n")
-    wrapper = CLAUDE_CODE_WRAPPER.replace("/tmp/claude-1234-cwd", str(marker))
-    for cwd in (isolated_home / "project", tmpdir):
-        result = run_guardsh(["check", "--json", wrapper], isolated_home, cwd=cwd, env_extra={"TMPDIR": str(tmpdir)})
-        assert json.loads(result.stdout)["decision"] == "allow", (cwd, result.stdout)
-    result = run_guardsh(["check", "--json", f"pwd && true > {marker}"], isolated_home,
-                         env_extra={"TMPDIR": str(tmpdir)})
-    assert json.loads(result.stdout)["decision"] != "allow"
-
-
 def test_match_detail_shows_shell_text_not_a_repr(isolated_home, project):
     (project / "FILE").write_text("data\n")
     (project / "s.sh").write_text("true > FILE\n")
@@ -248,3 +232,21 @@ def test_bare_bracket_word_is_a_command_not_a_test():
     (cmd,) = read_line("[abc]", {}, cwd="/w", home="/h", budget=10)
     assert [(w.text, w.glob) for w in cmd.argv] == [("[abc]", True)]
     assert read_line("[ -f x ]", {}, cwd="/w", home="/h", budget=10) == []
+
+
+def cwds(line: str) -> list[tuple[str, str | None]]:
+    return [(" ".join(w.text for w in c.argv), c.cwd) for c in read_line(line, {}, cwd="/w", home="/h", budget=10)]
+
+
+@pytest.mark.parametrize("line, expected", [
+    # Whether a cd after && or || ran is known at run time only ...
+    ("false && cd d1 || alpha", [("false", "/w"), ("cd d1", "/w"), ("alpha", None)]),
+    ("a || cd x && b", [("a", "/w"), ("cd x", "/w"), ("b", None)]),
+    ("a && cd x && b; c", [("a", "/w"), ("cd x", "/w"), ("b", "/w/x"), ("c", None)]),
+    ("if t; then cd x; b; fi; c", [("t", "/w"), ("cd x", "/w"), ("b", "/w/x"), ("c", None)]),
+    # ... but what runs only after it, or after a cd that always runs, is in its directory.
+    ("cd x && make && rm -rf b", [("cd x", "/w"), ("make", "/w/x"), ("rm -rf b", "/w/x")]),
+    ("cd x; b", [("cd x", "/w"), ("b", "/w/x")]),
+])
+def test_directory_after_a_cd_that_may_not_run(line, expected):
+    assert cwds(line) == expected
