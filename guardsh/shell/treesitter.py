@@ -449,9 +449,11 @@ class Walker:
         return self._walk_children(node, stdin)
 
     def _list(self, node, stdin: Stdin | None) -> Command | None:
-        """`a && b || c`. A `cd` that may not run (after `a &&`, or after any
-        `||`) leaves the directory known only at run time for what may run
-        without it; what runs only after it (`a && cd x && b`) is in x."""
+        """`a && b || c`. A `cd` or an assignment that may not run (after
+        `a &&`, or after any `||`) leaves the directory or the variable known
+        only at run time for what may run without it (`true || X=/tmp/x; rm
+        -rf "$X"/` removes /); what runs only after it (`a && cd x && b`)
+        sees it."""
         items, ops = [], []
 
         def flatten(n):
@@ -466,28 +468,34 @@ class Walker:
         flatten(node)
         # items[:first_or] run only if every one before them succeeded
         first_or = next((i + 1 for i, op in enumerate(ops) if op == "||"), len(items))
-        moved = False  # a cd that may not have run moved the line
+        moved, unsure = False, set()  # what a part that may not have run changed
         last = None
         for i, item in enumerate(items):
-            if moved and i >= first_or:
-                self.scan.cwd = None
-            before = self.scan.cwd
+            if i >= first_or:
+                self._forget(moved, unsure)
+            before = self.scan.cwd, dict(self.scan.vars)
             last = self.walk(item, stdin)
-            if self.scan.cwd != before and i > 0:
-                moved = True
-                if i >= first_or:
-                    first_or = i + 1  # nothing after it is sure to follow it
-        if moved:
-            self.scan.cwd = None
+            if i > 0:
+                changed = _changed(before[1], self.scan.vars)
+                if self.scan.cwd != before[0] or changed:
+                    moved, unsure = moved or self.scan.cwd != before[0], unsure | changed
+                    if i >= first_or:
+                        first_or = i + 1  # nothing after it is sure to follow it
+        self._forget(moved, unsure)
         return last
 
-    def _branching(self, node, stdin: Stdin | None, walk=None) -> Command | None:
-        """A `cd` in a branch or loop body moves what follows only if that
-        body runs: after the statement, the directory is known at run time."""
-        before = self.scan.cwd
-        last = (walk or (lambda n: self._walk_children(n, stdin)))(node)
-        if self.scan.cwd != before:
+    def _forget(self, cwd: bool, variables) -> None:
+        if cwd:
             self.scan.cwd = None
+        for name in variables:
+            self.scan.vars[name] = DYN
+
+    def _branching(self, node, stdin: Stdin | None, walk=None) -> Command | None:
+        """A `cd` or an assignment in a branch or loop body counts only if
+        that body runs: after the statement, its value is known at run time."""
+        before = self.scan.cwd, dict(self.scan.vars)
+        last = (walk or (lambda n: self._walk_children(n, stdin)))(node)
+        self._forget(self.scan.cwd != before[0], _changed(before[1], self.scan.vars))
         return last
 
     def _isolated(self, walk):
@@ -1089,6 +1097,10 @@ _ALL_POSITIONAL = frozenset({'"$@"', '"${@}"', '${1+"$@"}', '${1:+"$@"}', '"${@:
 
 # Characters that leave a word as it is written.
 _PLAIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=+@%^")
+
+
+def _changed(before: dict, after: dict) -> set:
+    return {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
 
 
 # Statements whose parts may not run.

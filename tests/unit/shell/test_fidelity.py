@@ -250,3 +250,21 @@ def cwds(line: str) -> list[tuple[str, str | None]]:
 ])
 def test_directory_after_a_cd_that_may_not_run(line, expected):
     assert cwds(line) == expected
+
+
+@pytest.mark.parametrize("line, expected", [
+    ('cd d1 || v=a && alpha "$v"', [["cd", "d1"], ["alpha", DYN]]),
+    ('true || X=/tmp/x; rm -rf "$X"/', [["true"], ["rm", "-rf", DYN + "/"]]),
+    ("if f; then X=1; fi; echo $X", [["f"], ["echo", DYN]]),
+    ("a && X=1 && echo $X", [["a"], ["echo", "1"]]),  # runs only after the assignment
+    ('X=/tmp/x; rm -rf "$X"/', [["rm", "-rf", "/tmp/x/"]]),
+])
+def test_variable_set_where_it_may_not_run_is_unknown_after(line, expected):
+    assert argvs(line) == expected
+
+
+@pytest.mark.parametrize("line", ['true || X=/tmp/x; rm -rf "$X"/', 'if false; then X=/tmp/x; fi; rm -rf "$X"/'])
+def test_variable_set_where_it_may_not_run_is_judged_unknown(line, isolated_home):
+    """bash runs rm -rf / here."""
+    result = run_guardsh(["check", "--json", line], isolated_home)
+    assert json.loads(result.stdout)["decision"] != "allow"
