@@ -387,9 +387,15 @@ class Walker:
         """Walk a statement; return its last simple command (a pipe's writer)."""
         bound = self.bound_redirects.pop(node.id, None)
         if bound is not None:
+            tail = []
+            if bound[0] == "deferred":  # read the redirections now, in the order bash makes them
+                _, outer, trailing = bound
+                *bound, tail = self._redirections(outer, outer.child_by_field_name("body"), trailing)
             if node.type == "redirected_statement":  # made after the statement's own
-                return self._redirected(node, stdin, bound)
-            return self._with_redirects(node, stdin, *bound)
+                last = self._redirected(node, stdin, bound)
+            else:
+                last = self._with_redirects(node, stdin, *bound)
+            return self._heredoc_tail(last, tail)
         t = node.type
         if t == "command":
             return self._command(node, [], stdin)
@@ -581,6 +587,30 @@ class Walker:
 
     def _redirected(self, node, stdin: Stdin | None, trailing=None) -> Command | None:
         body = node.child_by_field_name("body")
+        if body is not None and body.type in ("list", "pipeline"):
+            # tree-sitter-bash reads `a && b > f` and `a | b > f` as the whole
+            # list or pipeline redirected; bash binds the redirection to the
+            # last pipeline element only (`a` writes where the line writes),
+            # and reads its words when it gets there (`v=a && b >f "$v"`).
+            owner = body
+            while owner.type in ("list", "pipeline") and owner.named_children:
+                owner = owner.named_children[-1]
+            self.bound_redirects[owner.id] = ("deferred", node, trailing)
+            return self.walk(body, stdin)
+        redirects, stdin_override, extra_words, tail = self._redirections(node, body, trailing)
+        if body is None:  # a bare redirection: `> file`
+            # ...or tree-sitter's reading of `>a >b cmd 2>&1`: no body, and the
+            # command's words as more destinations of a redirect.
+            cmd = Command(argv=extra_words, redirects=redirects, stdin=stdin_override or stdin)
+            self._emit(cmd)
+            last = cmd
+        else:
+            last = self._with_redirects(body, stdin, redirects, stdin_override, extra_words)
+        return self._heredoc_tail(last, tail)
+
+    def _redirections(self, node, body, trailing):
+        """A redirected statement's own redirections, then `trailing` ones
+        bound to it from outside -> (redirects, stdin, misplaced words, tail)."""
         redirects, extra_words, tail = [], [], []
         stdin_override = None
         previous_end = body.end_byte if body is not None else node.start_byte
@@ -601,24 +631,7 @@ class Walker:
             redirects.extend(trailing[0])
             stdin_override = trailing[1] or stdin_override
             extra_words.extend(trailing[2])
-        if body is None:  # a bare redirection: `> file`
-            # ...or tree-sitter's reading of `>a >b cmd 2>&1`: no body, and the
-            # command's words as more destinations of a redirect.
-            cmd = Command(argv=extra_words, redirects=redirects, stdin=stdin_override or stdin)
-            self._emit(cmd)
-            last = cmd
-        elif body.type in ("list", "pipeline"):
-            # tree-sitter-bash reads `a && b > f` and `a | b > f` as the whole
-            # list or pipeline redirected; bash binds the redirection to the
-            # last pipeline element only (`a` writes where the line writes).
-            owner = body
-            while owner.type in ("list", "pipeline") and owner.named_children:
-                owner = owner.named_children[-1]
-            self.bound_redirects[owner.id] = (redirects, stdin_override, extra_words)
-            last = self.walk(body, stdin)
-        else:
-            last = self._with_redirects(body, stdin, redirects, stdin_override, extra_words)
-        return self._heredoc_tail(last, tail)
+        return redirects, stdin_override, extra_words, tail
 
     def _with_redirects(self, body, stdin, redirects, stdin_override, extra_words) -> Command | None:
         stdin = stdin_override or stdin

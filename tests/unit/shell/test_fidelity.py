@@ -268,3 +268,8 @@ def test_variable_set_where_it_may_not_run_is_judged_unknown(line, isolated_home
     """bash runs rm -rf / here."""
     result = run_guardsh(["check", "--json", line], isolated_home)
     assert json.loads(result.stdout)["decision"] != "allow"
+
+
+def test_redirect_words_after_a_list_are_read_when_bash_reads_them():
+    # tree-sitter hangs `>o1 "$v"` on the list; bash expands "$v" after v=a ran.
+    assert argvs('v=a && alpha >o1 "$v"') == [["alpha", "a"]]
