@@ -710,7 +710,9 @@ class Walker:
             elif not c.is_named:
                 op = self._text(c)
         target = self.word(dests[0]) if dests else None
-        extra = [self.word(d) for d in dests[1:]]
+        # Words tree-sitter misread as more destinations are the command's
+        # arguments: split and brace-expanded as arguments are.
+        extra = [w for d in dests[1:] for w in self.words(d)]
         stdin = Stdin("file", path=target) if op == "<" and target else None
         return Redirect(op or ">", target, fd), stdin, extra, []
 

@@ -273,3 +273,11 @@ def test_variable_set_where_it_may_not_run_is_judged_unknown(line, isolated_home
 def test_redirect_words_after_a_list_are_read_when_bash_reads_them():
     # tree-sitter hangs `>o1 "$v"` on the list; bash expands "$v" after v=a ran.
     assert argvs('v=a && alpha >o1 "$v"') == [["alpha", "a"]]
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("v='p q'; alpha >o1 $v", [["alpha", "p", "q"]]),
+    ("rm 2>/dev/null -rf {a,b}", [["rm", "-rf", "a", "b"]]),
+])
+def test_words_misread_as_redirect_targets_are_split_as_arguments(line, expected):
+    assert argvs(line) == expected
