@@ -120,8 +120,11 @@ class _Emitter:
                     continue
                 target = part.output if hasattr(part.output, "kind") else None
                 word = self.word(target) if target is not None else None
-                redirects.append(Redirect(part.type, word))
-                if part.type == "<" and word is not None:
+                if target is None and part.output is not None:  # 2>&1, <&-: a descriptor
+                    word = Word(str(part.output), str(part.output))
+                fd = str(part.input) if getattr(part, "input", None) is not None else None
+                redirects.append(Redirect(part.type, word, fd))
+                if part.type == "<" and word is not None and fd in (None, "0"):
                     stdin = Stdin("file", path=word)
             elif part.kind in ("compound", "function"):
                 self.node(part, None)

@@ -281,3 +281,9 @@ def test_redirect_words_after_a_list_are_read_when_bash_reads_them():
 ])
 def test_words_misread_as_redirect_targets_are_split_as_arguments(line, expected):
     assert argvs(line) == expected
+
+
+def test_bashlex_reader_keeps_descriptors():
+    # `2>&1 a | ...` is read by bashlex (tree-sitter fails on it).
+    (first, _) = read_line("2>&1 alpha | >o1 alpha <<<hi", {}, cwd="/w", home="/h", budget=10)
+    assert [(r.op, r.fd, r.target.text) for r in first.redirects] == [(">&", "2", "1")]
