@@ -91,11 +91,19 @@ class _Emitter:
             return self.command(n, stdin)
         if kind == "pipeline":
             last = None
+            alone = sum(part.kind != "pipe" for part in n.parts) == 1
             for part in n.parts:
                 if part.kind == "pipe":
                     stdin = Stdin("command", source=last) if last else Stdin("command")
                     continue
-                last = self.node(part, stdin)
+                # Every part of a pipeline runs in a subshell: its cd and variables do not outlive it.
+                scan = self.scan
+                saved = scan.cwd, dict(scan.vars), dict(scan.functions), dict(scan.aliases), set(scan.maybe_functions)
+                try:
+                    last = self.node(part, stdin)
+                finally:
+                    if not alone:
+                        scan.cwd, scan.vars, scan.functions, scan.aliases, scan.maybe_functions = saved
             return last
         last = None
         for child in _children(n):

@@ -287,3 +287,8 @@ def test_bashlex_reader_keeps_descriptors():
     # `2>&1 a | ...` is read by bashlex (tree-sitter fails on it).
     (first, _) = read_line("2>&1 alpha | >o1 alpha <<<hi", {}, cwd="/w", home="/h", budget=10)
     assert [(r.op, r.fd, r.target.text) for r in first.redirects] == [(">&", "2", "1")]
+
+
+def test_bashlex_reader_isolates_pipeline_parts():
+    # tree-sitter fails on this line; bashlex reads it. `cd` in a pipeline part does not move the line.
+    assert cwds("cd d1 | alpha 2>&1 <<<hi") == [("cd d1", "/w"), ("alpha", "/w")]
