@@ -172,6 +172,9 @@ class _Emitter:
                 if p.kind == "parameter" and any(s in written for s in ("$(", "`", "<(", ">(")):
                     # bashlex does not parse inside ${...}: what it would run is unseen
                     raise _Unreadable(written)
+                if written[:2] in ("$(", "<(", ">(") and not written.endswith(")") \
+                        and self.source[p.pos[1]:p.pos[1] + 1] == ")":
+                    written += ")"  # bashlex ends a substitution before its `)`
                 text = text.replace(written, DYN, 1) if written in text else DYN
         return Word(text, n.word, _unquoted_glob(self.source[n.pos[0]:n.pos[1]]))
 

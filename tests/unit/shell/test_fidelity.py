@@ -292,3 +292,8 @@ def test_bashlex_reader_keeps_descriptors():
 def test_bashlex_reader_isolates_pipeline_parts():
     # tree-sitter fails on this line; bashlex reads it. `cd` in a pipeline part does not move the line.
     assert cwds("cd d1 | alpha 2>&1 <<<hi") == [("cd d1", "/w"), ("alpha", "/w")]
+
+
+def test_bashlex_reader_replaces_the_whole_substitution():
+    # tree-sitter fails on this line; bashlex's position of $( ) stops before its `)`.
+    assert argvs("echo $( v=a 2>&1 ) x") == [["echo", DYN, "x"]]
