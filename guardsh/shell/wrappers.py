@@ -214,7 +214,8 @@ def unwrap(cmd: Command, scan) -> bool:
     if name in ("eval", "trap", "alias"):
         return _unwrap_string_builtin(cmd, scan, name)
     if name in ("source", "."):
-        _run_script_file(cmd, scan, cmd.args[0] if cmd.args else None, f"{name} {cmd.args[0]}" if cmd.args else name)
+        with _redirections_of(cmd, scan):
+            _run_script_file(cmd, scan, cmd.args[0] if cmd.args else None, f"{name} {cmd.args[0]}" if cmd.args else name)
         return False
     if name == "xargs":
         return _unwrap_xargs(cmd, scan)
@@ -770,6 +771,26 @@ def _run_script_file(cmd: Command, scan, path: Word | None, label: str, executab
     scan.parse(text or "", via, script_path=path.text)
 
 
+class _redirections_of:
+    """eval and source run their text in this shell with their own
+    redirections and stdin: `eval 'true' > f` empties f, `eval cmd < /dev/null`
+    reads /dev/null. (A group's redirections, already on the stack, are not
+    repeated.)"""
+
+    def __init__(self, cmd: Command, scan):
+        outer = [r for redirects, _ in scan.pending_redirects for r in redirects]
+        own = cmd.redirects
+        if len(own) >= len(outer) and all(a is b for a, b in zip(own, outer)):
+            own = own[len(outer):]
+        self.scan, self.entry = scan, (own, cmd.stdin)
+
+    def __enter__(self):
+        self.scan.pending_redirects.append(self.entry)
+
+    def __exit__(self, *exc):
+        self.scan.pending_redirects.pop()
+
+
 def _run_program_file(cmd: Command, scan, path: Word, text: str, label: str) -> None:
     """`./tool.py` with `#!/usr/bin/env python3` is `python3 ./tool.py`: judged as its
     interpreter running the file, which the interpreter's pack table reads by content."""
@@ -791,8 +812,9 @@ def _unwrap_string_builtin(cmd: Command, scan, name: str) -> bool:
             cmd.effects.append(Effect("shell.eval-dynamic",
                                       detail="eval " + " ".join(str(w) for w in cmd.args)))
             return False
-        # eval's redirections are its commands': eval 'python3' < /dev/null reads no terminal
-        scan.parse(" ".join(w.text for w in cmd.args), cmd.via + ("eval",), stdin=cmd.stdin)
+        # eval's redirections and stdin are its commands': eval 'python3' < /dev/null reads no terminal
+        with _redirections_of(cmd, scan):
+            scan.parse(" ".join(w.text for w in cmd.args), cmd.via + ("eval",), stdin=cmd.stdin)
         return True
     if name == "trap":
         args = cmd.args[1:] if cmd.args and cmd.args[0].text == "--" else cmd.args

@@ -28,7 +28,7 @@ def commands(line: str, cwd: str = "/w") -> list[tuple[str, list[str]]]:
     ("a && b | c &> f", [("a", []), ("b", []), ("c", ["&>f"])]),
     ("a | b < f", [("a", []), ("b", ["<f"])]),
     ("a || true && eval x < /dev/null && pwd -P >| out",
-     [("a", []), ("true", []), ("x", []), ("pwd -P", [">|out"])]),
+     [("a", []), ("true", []), ("x", ["</dev/null"]), ("pwd -P", [">|out"])]),
     ("a && b 2>/dev/null -rf x", [("a", []), ("b -rf x", ["2>/dev/null"])]),
     # A redirect on a group or subshell still reaches every command inside it.
     ("a && { b; c; } > f", [("a", []), ("b", [">f"]), ("c", [">f"])]),
@@ -297,3 +297,18 @@ def test_bashlex_reader_isolates_pipeline_parts():
 def test_bashlex_reader_replaces_the_whole_substitution():
     # tree-sitter fails on this line; bashlex's position of $( ) stops before its `)`.
     assert argvs("echo $( v=a 2>&1 ) x") == [["echo", DYN, "x"]]
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("eval 'alpha x' > o1", [("alpha x", "/w", None, [">o1"])]),
+    ("true || eval 'git status' < /dev/null", [("true", "/w", None, []), ("git status", "/w", "file", ["</dev/null"])]),
+    ("{ eval 'a 2>&1'; } > f", [("a", "/w", None, [">f", "2>&1"])]),  # the group's redirect once, first
+])
+def test_eval_runs_its_text_with_its_redirections(line, expected):
+    assert reading(line) == expected
+
+
+def test_eval_into_an_existing_file_empties_it(isolated_home, project):
+    (project / "notes.txt").write_text("keep\n")
+    result = run_guardsh(["check", "--json", "eval true > notes.txt"], isolated_home)
+    assert json.loads(result.stdout)["decision"] != "allow"
