@@ -293,6 +293,12 @@ for raw in sys.stdin:
                 os.makedirs(d, exist_ok=True)
             except OSError:
                 pass
+        for f in job.get("files", []):
+            try:
+                if not os.path.exists(f):
+                    open(f, "w").close()
+            except OSError:
+                pass
         env = {"PATH": "/.s", "HOME": "/home/u", "TMPDIR": "/tmp", "LC_ALL": "C.UTF-8", "ORACLE_RC": str(rc)}
         runs.append(bash_run(["/.o/bash", "-c", job["line"]], job["cwd"], env, job.get("timeout", 3)))
     declared = None
@@ -315,7 +321,7 @@ def job_for(line: str, reading: Reading, cwd: str, declare: bool = True) -> dict
     could call, and the directories it cds or redirects into (so that a
     missing directory, a run-time failure, does not hide the structure)."""
     names = set(_NAME.findall(line))
-    paths, dirs = set(), set()
+    paths, dirs, files = set(), set(), set()
     for s in reading.seen:
         if not s.argv or DYN in s.argv[0]:
             continue
@@ -329,8 +335,11 @@ def job_for(line: str, reading: Reading, cwd: str, declare: bool = True) -> dict
         for op, fd, target in s.redirects:
             if target and DYN not in target and op not in ("<<", "<<<") and not target.isdigit() and s.cwd:
                 dirs.add(os.path.dirname(_abs(target, s.cwd)))
+                if op in ("<", "<>"):
+                    files.add(_abs(target, s.cwd))  # a file read must exist, or the command does not run
     return {"line": line, "cwd": cwd, "stubs": sorted(n for n in names if len(n) < 200),
             "paths": sorted(paths), "dirs": sorted(d for d in dirs if not d.startswith(_SANDBOX_OWN)),
+            "files": sorted(f for f in files if not f.startswith(_SANDBOX_OWN)),
             "rcs": [0, 1], "declare": declare}
 
 
@@ -514,7 +523,12 @@ def structure(reading: Reading) -> list[tuple]:
 
     # A heredoc's or here-string's text is stdin, not a target (one reader keeps it, the other not).
     return [(tuple(s.argv), tuple((op, fd(op, n), None if op.startswith("<<") else t) for op, n, t in s.redirects))
-            for s in reading.seen if s.argv or s.redirects]  # a bare assignment is no command
+            for s in reading.seen if s.argv or not all(_is_dup(r) for r in s.redirects)]  # `v=a 2>&1` opens nothing
+
+
+def _is_dup(redirect) -> bool:
+    op, _, target = redirect
+    return op in (">&", "<&") and target is not None and (target.isdigit() or target == "-")
 
 
 def declared_body(declared: str | None) -> str | None:
