@@ -571,6 +571,25 @@ class Walker:
                 kids = parts.pop().named_children
                 after[:0] = kids[1:]
                 pending.insert(0, kids[0])
+        # ...and `a && b > f | c` as `(a && b > f) | c`: in bash, a runs
+        # before the pipeline `b > f | c`, in this shell.
+        before = []
+        while parts:
+            first, body = parts[0], parts[0].child_by_field_name("body")
+            if first.type == "list":
+                kids = first.named_children
+            elif first.type == "redirected_statement" and body is not None and body.type == "list":
+                kids = body.named_children
+                self.bound_redirects[kids[-1].id] = ("deferred", first, None)
+            elif first.type == "pipeline":
+                parts[0:1] = first.named_children
+                continue
+            else:
+                break
+            before.extend(kids[:-1])
+            parts[0] = kids[-1]
+        for n in before:
+            self.walk(n, stdin)
         last = self._pipeline(parts, stdin)
         for n in after:
             last = self.walk(n)

@@ -312,3 +312,14 @@ def test_eval_into_an_existing_file_empties_it(isolated_home, project):
     (project / "notes.txt").write_text("keep\n")
     result = run_guardsh(["check", "--json", "eval true > notes.txt"], isolated_home)
     assert json.loads(result.stdout)["decision"] != "allow"
+
+
+@pytest.mark.parametrize("line, expected", [
+    # tree-sitter reads `cd d1 && a > f | b` as `(cd d1 && a > f) | b`: b would seem to run in /w.
+    ("cd d1 && a >o1 | b", [("cd d1", "/w", None, []), ("a", "/w/d1", None, [">o1"]),
+                            ("b", "/w/d1", "command", [])]),
+    ("cd d1 && a > f | b > g", [("cd d1", "/w", None, []), ("a", "/w/d1", None, [">f"]),
+                                ("b", "/w/d1", "command", [">g"])]),
+])
+def test_list_before_a_pipeline_runs_before_it(line, expected):
+    assert reading(line) == expected
