@@ -578,9 +578,11 @@ class Walker:
             first, body = parts[0], parts[0].child_by_field_name("body")
             if first.type == "list":
                 kids = first.named_children
+                if first.id in self.bound_redirects:  # `a && b |& c`: b's |&
+                    self.bound_redirects[kids[-1].id] = self.bound_redirects.pop(first.id)
             elif first.type == "redirected_statement" and body is not None and body.type == "list":
                 kids = body.named_children
-                self.bound_redirects[kids[-1].id] = ("deferred", first, None)
+                self.bound_redirects[kids[-1].id] = ("deferred", first, self.bound_redirects.pop(first.id, None))
             elif first.type == "pipeline":
                 parts[0:1] = first.named_children
                 continue

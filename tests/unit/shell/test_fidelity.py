@@ -323,3 +323,8 @@ def test_eval_into_an_existing_file_empties_it(isolated_home, project):
 ])
 def test_list_before_a_pipeline_runs_before_it(line, expected):
     assert reading(line) == expected
+
+
+def test_stderr_pipe_after_a_list_belongs_to_its_last_command():
+    assert reading("a && b >o1 |& c") == [("a", "/w", None, []), ("b", "/w", None, [">o1", "2>&1"]),
+                                          ("c", "/w", "command", [])]
