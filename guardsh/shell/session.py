@@ -96,7 +96,7 @@ class ShellSession(Evaluator, FileReader):
             self.depth -= 1
             if script_path:
                 self.scripts.pop()
-            if via:  # a nested shell's `cd` does not move the outer line
+            if via and not _same_shell(via[-1]):  # a nested shell's `cd` does not move the outer line
                 self.cwd = saved_cwd
 
     def _fallback(self, text: str, via: tuple[str, ...]) -> bool:
@@ -280,6 +280,11 @@ class ShellSession(Evaluator, FileReader):
         if shifted.content_arg:
             shifted.content_arg += 1  # content positions count from after the subcommand
         return shifted
+
+
+def _same_shell(label: str) -> bool:
+    """eval, source and aliases run their text in this shell: its `cd` stays."""
+    return label in ("eval", "source", ".") or label.startswith(("source ", ". ", "alias "))
 
 
 def _strip_version(name: str) -> str:

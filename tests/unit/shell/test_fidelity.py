@@ -328,3 +328,11 @@ def test_list_before_a_pipeline_runs_before_it(line, expected):
 def test_stderr_pipe_after_a_list_belongs_to_its_last_command():
     assert reading("a && b >o1 |& c") == [("a", "/w", None, []), ("b", "/w", None, [">o1", "2>&1"]),
                                           ("c", "/w", "command", [])]
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("eval 'cd d1' && alpha", [("cd d1", "/w"), ("alpha", "/w/d1")]),  # eval runs in this shell
+    ("bash -c 'cd d1' && alpha", [("cd d1", "/w"), ("alpha", "/w")]),  # another shell's cd stays there
+])
+def test_cd_in_eval_moves_the_line(line, expected):
+    assert cwds(line) == expected
