@@ -94,6 +94,8 @@ class _Emitter:
             alone = sum(part.kind != "pipe" for part in n.parts) == 1
             for part in n.parts:
                 if part.kind == "pipe":
+                    if part.pipe == "|&" and last is not None:  # 2>&1 |, after the writer's own
+                        last.redirects.append(Redirect(">&", Word("1", "1"), "2"))
                     stdin = Stdin("command", source=last) if last else Stdin("command")
                     continue
                 # Every part of a pipeline runs in a subshell: its cd and variables do not outlive it.

@@ -64,9 +64,10 @@ class Seen:
 
 
 class Reading:
-    def __init__(self, seen: list[Seen], unknown: list[str]):
+    def __init__(self, seen: list[Seen], unknown: list[str], fallback: bool = False):
         self.seen = seen  # in the order the reader met them
         self.unknown = unknown  # what guardsh says it cannot know (effect kinds), empty when it claims to know
+        self.fallback = fallback  # read (in part) by the second reader, bashlex
 
 
 def guardsh_reading(line: str, cwd: str, home: str = HOME) -> Reading:
@@ -87,6 +88,9 @@ def guardsh_reading(line: str, cwd: str, home: str = HOME) -> Reading:
         hand_on(cmd)
 
     scan.emit = listen
+    fell_back = []
+    first_reader_failed = scan._fallback
+    scan._fallback = lambda *a: fell_back.append(True) or first_reader_failed(*a)
     try:
         scan.parse(line)
     except BudgetExceeded:
@@ -94,7 +98,7 @@ def guardsh_reading(line: str, cwd: str, home: str = HOME) -> Reading:
     except Exception as e:  # noqa: BLE001 - an adapter crash is guardsh's crash: record it
         scan._unknown("shell.internal-error", (), repr(e))
     unknown = sorted({e.kind for c in scan.commands for e in c.effects if e.kind.startswith("shell.")})
-    return Reading(seen, unknown)
+    return Reading(seen, unknown, bool(fell_back))
 
 
 def _in_shell(label: str) -> bool:

@@ -336,3 +336,8 @@ def test_stderr_pipe_after_a_list_belongs_to_its_last_command():
 ])
 def test_cd_in_eval_moves_the_line(line, expected):
     assert cwds(line) == expected
+
+
+def test_bashlex_reader_reads_stderr_pipe():
+    # tree-sitter fails on this line; bashlex reads `|&` as 2>&1 |.
+    assert reading("alpha 2>&1 <<<hi |& cd d1")[0][3] == ["2>&1", "<<<hi", "2>&1"]
