@@ -84,6 +84,7 @@ class _Emitter:
         self.scan = scan
         self.via = via
         self.source = source
+        self.stderr_to_pipe = False  # the next command writes stderr into a pipe too
 
     def node(self, n, stdin: Stdin | None) -> Command | None:
         kind = n.kind
@@ -94,10 +95,10 @@ class _Emitter:
             alone = sum(part.kind != "pipe" for part in n.parts) == 1
             for part in n.parts:
                 if part.kind == "pipe":
-                    if part.pipe == "|&" and last is not None:  # 2>&1 |, after the writer's own
-                        last.redirects.append(Redirect(">&", Word("1", "1"), "2"))
                     stdin = Stdin("command", source=last) if last else Stdin("command")
                     continue
+                following = n.parts[n.parts.index(part) + 1:n.parts.index(part) + 2]
+                self.stderr_to_pipe = bool(following) and getattr(following[0], "pipe", "") == "|&"
                 # Every part of a pipeline runs in a subshell: its cd and variables do not outlive it.
                 scan = self.scan
                 saved = scan.cwd, dict(scan.vars), dict(scan.functions), dict(scan.aliases), set(scan.maybe_functions)
@@ -138,6 +139,9 @@ class _Emitter:
                     stdin = Stdin("file", path=word)
             elif part.kind in ("compound", "function"):
                 self.node(part, None)
+        if self.stderr_to_pipe:  # `a |& b`: 2>&1 |, after a's own redirections
+            redirects.append(Redirect(">&", Word("1", "1"), "2"))
+            self.stderr_to_pipe = False
         cmd = Command(argv=argv, assigns=assigns, redirects=redirects, stdin=stdin,
                       via=self.via)
         self.scan.emit(cmd)
