@@ -108,9 +108,29 @@ class _Emitter:
                     if not alone:
                         scan.cwd, scan.vars, scan.functions, scan.aliases, scan.maybe_functions = saved
             return last
+        if kind == "list":
+            return self.and_or_lists(n, stdin)
         last = None
         for child in _children(n):
             last = self.node(child, stdin) or last
+        return last
+
+    def and_or_lists(self, n, stdin: Stdin | None) -> Command | None:
+        """`a; b && cd x || c`: each and-or list as the tree-sitter reader
+        walks it (a cd or assignment that may not run is unknown after)."""
+        from .shellparse import walk_and_or
+
+        last = None
+        items, ops = [], []
+        for part in list(n.parts) + [None]:
+            op = getattr(part, "op", None) if part is not None else ";"
+            if part is not None and part.kind != "operator":
+                items.append(part)
+            elif op in ("&&", "||"):
+                ops.append(op)
+            elif items:  # ; & or a newline ends an and-or list
+                last = walk_and_or(self.scan, items, ops, lambda item: self.node(item, stdin)) or last
+                items, ops = [], []
         return last
 
     def command(self, n, stdin: Stdin | None) -> Command:

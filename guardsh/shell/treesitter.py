@@ -472,29 +472,10 @@ class Walker:
                     ops.append(c.type)
 
         flatten(node)
-        # items[:first_or] run only if every one before them succeeded
-        first_or = next((i + 1 for i, op in enumerate(ops) if op == "||"), len(items))
-        moved, unsure = False, set()  # what a part that may not have run changed
-        last = None
-        for i, item in enumerate(items):
-            if i >= first_or:
-                self._forget(moved, unsure)
-            before = self.scan.cwd, dict(self.scan.vars)
-            last = self.walk(item, stdin)
-            if i > 0:
-                changed = _changed(before[1], self.scan.vars)
-                if self.scan.cwd != before[0] or changed:
-                    moved, unsure = moved or self.scan.cwd != before[0], unsure | changed
-                    if i >= first_or:
-                        first_or = i + 1  # nothing after it is sure to follow it
-        self._forget(moved, unsure)
-        return last
+        return walk_and_or(self.scan, items, ops, lambda item: self.walk(item, stdin))
 
     def _forget(self, cwd: bool, variables) -> None:
-        if cwd:
-            self.scan.cwd = None
-        for name in variables:
-            self.scan.vars[name] = DYN
+        forget(self.scan, cwd, variables)
 
     def _branching(self, node, stdin: Stdin | None, walk=None) -> Command | None:
         """A `cd` or an assignment in a branch or loop body counts only if
@@ -1133,6 +1114,36 @@ _ALL_POSITIONAL = frozenset({'"$@"', '"${@}"', '${1+"$@"}', '${1:+"$@"}', '"${@:
 
 # Characters that leave a word as it is written.
 _PLAIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=+@%^")
+
+
+def walk_and_or(scan, items, ops, walk):
+    """Walk `items[0] ops[0] items[1] ...` (ops: && or ||), keeping what a
+    part that may not run changed (cd, assignments) only for what runs
+    after it for sure; shared by both readers."""
+    # items[:first_or] run only if every one before them succeeded
+    first_or = next((i + 1 for i, op in enumerate(ops) if op == "||"), len(items))
+    moved, unsure = False, set()  # what a part that may not have run changed
+    last = None
+    for i, item in enumerate(items):
+        if i >= first_or:
+            forget(scan, moved, unsure)
+        before = scan.cwd, dict(scan.vars)
+        last = walk(item)
+        if i > 0:
+            changed = _changed(before[1], scan.vars)
+            if scan.cwd != before[0] or changed:
+                moved, unsure = moved or scan.cwd != before[0], unsure | changed
+                if i >= first_or:
+                    first_or = i + 1  # nothing after it is sure to follow it
+    forget(scan, moved, unsure)
+    return last
+
+
+def forget(scan, cwd: bool, variables) -> None:
+    if cwd:
+        scan.cwd = None
+    for name in variables:
+        scan.vars[name] = DYN
 
 
 def _changed(before: dict, after: dict) -> set:

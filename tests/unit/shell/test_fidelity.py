@@ -341,3 +341,9 @@ def test_cd_in_eval_moves_the_line(line, expected):
 def test_bashlex_reader_reads_stderr_pipe():
     # tree-sitter fails on this line; bashlex reads `|&` as 2>&1 |.
     assert reading("alpha 2>&1 <<<hi |& cd d1")[0][3] == ["2>&1", "<<<hi", "2>&1"]
+
+
+def test_bashlex_reader_knows_a_cd_that_may_not_run():
+    # tree-sitter fails on these lines (a here-string after >o1); bashlex reads them.
+    assert cwds("cd d1 || cd d1 && alpha >o1 <<<hi")[-1] == ("alpha", None)
+    assert cwds("cd d1; x <<<hi && alpha") == [("cd d1", "/w"), ("x", "/w/d1"), ("alpha", "/w/d1")]
