@@ -15,7 +15,7 @@ from . import terminal, treesitter
 from .budget import Budget
 from .evaluate import Evaluator
 from .files import FileReader
-from .wrappers import embedded_shell_lines, unwrap
+from .wrappers import embedded_shell_lines, redirections_of, unwrap
 
 MAX_DEPTH = 8  # nested bash -c / eval / scripts before giving up (fail closed)
 
@@ -152,15 +152,17 @@ class ShellSession(Evaluator, FileReader):
 
             text = source[body.start_byte:body.end_byte].decode("utf-8", "surrogateescape")
             names = self.body_variables[id(body)] = sorted(set(re.findall(r"\$\{?([A-Za-z_]\w*)", text)))
-        key = (id(body), self.cwd, tuple(self.vars.get(name) for name in names), tuple(w.text for w in cmd.args))
+        key = (id(body), self.cwd, tuple(self.vars.get(name) for name in names), tuple(w.text for w in cmd.args),
+               tuple((r.op, r.fd, r.target.text if r.target else None) for r in cmd.redirects))
         if key in self.pure_calls:
             return
         before = self._state()
         self.calls.append((cmd.name, id(body)))
         outer, self.positional = self.positional, list(cmd.args)
         try:
-            # The call's redirections and pipe are the body's: `x | f` feeds f's commands.
-            treesitter.Walker(self, source, cmd.via + (f"{cmd.name}()",)).walk(body, cmd.stdin)
+            # The call's redirections and pipe are the body's: `f > out` writes out, `x | f` feeds f's commands.
+            with redirections_of(cmd, self):
+                treesitter.Walker(self, source, cmd.via + (f"{cmd.name}()",), cmd.stdin).walk(body, cmd.stdin)
         finally:
             self.calls.pop()
             self.positional = outer

@@ -214,7 +214,7 @@ def unwrap(cmd: Command, scan) -> bool:
     if name in ("eval", "trap", "alias"):
         return _unwrap_string_builtin(cmd, scan, name)
     if name in ("source", "."):
-        with _redirections_of(cmd, scan):
+        with redirections_of(cmd, scan):
             _run_script_file(cmd, scan, cmd.args[0] if cmd.args else None, f"{name} {cmd.args[0]}" if cmd.args else name)
         return False
     if name == "xargs":
@@ -771,8 +771,8 @@ def _run_script_file(cmd: Command, scan, path: Word | None, label: str, executab
     scan.parse(text or "", via, script_path=path.text)
 
 
-class _redirections_of:
-    """eval and source run their text in this shell with their own
+class redirections_of:
+    """eval, source and function calls run their text in this shell with their own
     redirections and stdin: `eval 'true' > f` empties f, `eval cmd < /dev/null`
     reads /dev/null. (A group's redirections, already on the stack, are not
     repeated.)"""
@@ -813,7 +813,7 @@ def _unwrap_string_builtin(cmd: Command, scan, name: str) -> bool:
                                       detail="eval " + " ".join(str(w) for w in cmd.args)))
             return False
         # eval's redirections and stdin are its commands': eval 'python3' < /dev/null reads no terminal
-        with _redirections_of(cmd, scan):
+        with redirections_of(cmd, scan):
             scan.parse(" ".join(w.text for w in cmd.args), cmd.via + ("eval",), stdin=cmd.stdin)
         return True
     if name == "trap":

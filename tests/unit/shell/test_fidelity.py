@@ -347,3 +347,11 @@ def test_bashlex_reader_knows_a_cd_that_may_not_run():
     # tree-sitter fails on these lines (a here-string after >o1); bashlex reads them.
     assert cwds("cd d1 || cd d1 && alpha >o1 <<<hi")[-1] == ("alpha", None)
     assert cwds("cd d1; x <<<hi && alpha") == [("cd d1", "/w"), ("x", "/w/d1"), ("alpha", "/w/d1")]
+
+
+def test_function_call_redirects_its_body(isolated_home, project):
+    assert reading("fn() { alpha; }; fn >o1") == [("alpha", "/w", None, [">o1"])]
+    (project / "notes.txt").write_text("keep\n")
+    # judged again with the redirect, although the first call changed nothing
+    result = run_guardsh(["check", "--json", "f() { true; }; f; f > notes.txt"], isolated_home)
+    assert json.loads(result.stdout)["decision"] != "allow"
