@@ -565,6 +565,8 @@ class Walker:
                 kids = body.named_children
                 self.bound_redirects[kids[-1].id] = ("deferred", first, self.bound_redirects.pop(first.id, None))
             elif first.type == "pipeline":
+                if first.id in self.bound_redirects:  # bound to the pipeline: its last part's
+                    self.bound_redirects[first.named_children[-1].id] = self.bound_redirects.pop(first.id)
                 parts[0:1] = first.named_children
                 continue
             else:

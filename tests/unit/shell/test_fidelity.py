@@ -355,3 +355,7 @@ def test_function_call_redirects_its_body(isolated_home, project):
     # judged again with the redirect, although the first call changed nothing
     result = run_guardsh(["check", "--json", "f() { true; }; f; f > notes.txt"], isolated_home)
     assert json.loads(result.stdout)["decision"] != "allow"
+
+
+def test_redirect_after_an_unfolded_list_and_pipeline_stays_on_its_command():
+    assert [r[3] for r in reading("a && b | c > o1 | d")] == [[], [], [">o1"], []]
