@@ -540,12 +540,7 @@ class Walker:
         while pending:
             n = pending.pop(0)
             if n.type == "pipeline":
-                for i, c in enumerate(n.children):
-                    if c.is_named:
-                        parts.append(c)
-                    elif c.type == "|&" and parts:
-                        # made after the writer's own redirections
-                        self.bound_redirects[parts[-1].id] = ([Redirect(">&", Word("1", "1"), "2")], None, [])
+                parts.extend(self._pipe_parts(n))
             else:
                 parts.append(n)
             while parts and parts[-1].type == "list":
@@ -567,7 +562,7 @@ class Walker:
             elif first.type == "pipeline":
                 if first.id in self.bound_redirects:  # bound to the pipeline: its last part's
                     self.bound_redirects[first.named_children[-1].id] = self.bound_redirects.pop(first.id)
-                parts[0:1] = first.named_children
+                parts[0:1] = self._pipe_parts(first)
                 continue
             else:
                 break
@@ -579,6 +574,16 @@ class Walker:
         for n in after:
             last = self.walk(n)
         return last
+
+    def _pipe_parts(self, node) -> list:
+        """A pipeline node's parts; a part before `|&` gets 2>&1, made after its own redirections."""
+        parts = []
+        for c in node.children:
+            if c.is_named:
+                parts.append(c)
+            elif c.type == "|&" and parts:
+                self.bound_redirects[parts[-1].id] = ([Redirect(">&", Word("1", "1"), "2")], None, [])
+        return parts
 
     def _pipeline(self, parts, stdin: Stdin | None) -> Command | None:
         last = None

@@ -359,3 +359,7 @@ def test_function_call_redirects_its_body(isolated_home, project):
 
 def test_redirect_after_an_unfolded_list_and_pipeline_stays_on_its_command():
     assert [r[3] for r in reading("a && b | c > o1 | d")] == [[], [], [">o1"], []]
+
+
+def test_stderr_pipe_inside_an_unfolded_pipeline():
+    assert [r[3] for r in reading("a && b |& c >o1 | d")] == [[], ["2>&1"], [">o1"], []]
