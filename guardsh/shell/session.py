@@ -110,9 +110,21 @@ class ShellSession(Evaluator, FileReader):
             raise BudgetExceeded
         cmd.cwd = self.cwd
         if cmd.name in self.functions and (cmd.name, id(self.functions[cmd.name][0])) not in self.calls:
-            self._call_function(cmd)
             if cmd.name not in self.maybe_functions:
+                self._call_function(cmd)
                 return
+            # Maybe the function, maybe the program (where the call is): what
+            # the body changes is not sure after it.
+            before = self.cwd, dict(self.vars)
+            self._call_function(cmd)
+            moved, changed = self.cwd != before[0], shellparse._changed(before[1], self.vars)
+            self.cwd, self.vars = before[0], before[1]
+            self._emit_program(cmd)
+            shellparse.forget(self, moved, changed)
+            return
+        self._emit_program(cmd)
+
+    def _emit_program(self, cmd: Command) -> None:
         if cmd.argv and cmd.argv[0].text in self.aliases and cmd.argv[0].text not in self.calls:
             self._expand_alias(cmd)
             return

@@ -363,3 +363,9 @@ def test_redirect_after_an_unfolded_list_and_pipeline_stays_on_its_command():
 
 def test_stderr_pipe_inside_an_unfolded_pipeline():
     assert [r[3] for r in reading("a && b |& c >o1 | d")] == [[], ["2>&1"], [">o1"], []]
+
+
+def test_call_of_a_function_that_may_not_exist():
+    # fn is the function (cd d1) or the program fn: after it, the directory is not sure.
+    assert cwds("cd d1 || fn() { cd d1; }; fn && alpha") == [
+        ("cd d1", "/w"), ("cd d1", "/w/d1"), ("fn", "/w/d1"), ("alpha", None)]
