@@ -110,6 +110,8 @@ class _Emitter:
             return last
         if kind == "list":
             return self.and_or_lists(n, stdin)
+        if kind == "compound":
+            return self.compound(n, stdin)
         last = None
         for child in _children(n):
             last = self.node(child, stdin) or last
@@ -143,29 +145,54 @@ class _Emitter:
                 value = self.word(part)
                 assigns[name] = Word(value.text.partition("=")[2], part.word)
             elif part.kind == "redirect":
-                heredoc = getattr(part, "heredoc", None)
-                if heredoc is not None:
-                    body = heredoc.value.rsplit("\n", 1)[0] + "\n"
-                    stdin = Stdin("text", text=body)
-                    redirects.append(Redirect("<<"))
-                    continue
-                target = part.output if hasattr(part.output, "kind") else None
-                word = self.word(target) if target is not None else None
-                if target is None and part.output is not None:  # 2>&1, <&-: a descriptor
-                    word = Word(str(part.output), str(part.output))
-                fd = str(part.input) if getattr(part, "input", None) is not None else None
-                redirects.append(Redirect(part.type, word, fd))
-                if part.type == "<" and word is not None and fd in (None, "0"):
-                    stdin = Stdin("file", path=word)
+                stdin = self.redirect(part, redirects) or stdin
             elif part.kind in ("compound", "function"):
                 self.node(part, None)
         if self.stderr_to_pipe:  # `a |& b`: 2>&1 |, after a's own redirections
             redirects.append(Redirect(">&", Word("1", "1"), "2"))
             self.stderr_to_pipe = False
+        # A group's redirections come first, as bash makes them (as in shellparse._emit).
+        redirects[:0] = [r for outer, _ in self.scan.pending_redirects for r in outer]
+        for _, outer_stdin in self.scan.pending_redirects:
+            if outer_stdin and stdin is None:
+                stdin = outer_stdin
         cmd = Command(argv=argv, assigns=assigns, redirects=redirects, stdin=stdin,
                       via=self.via)
         self.scan.emit(cmd)
         return cmd
+
+    def redirect(self, part, redirects: list) -> Stdin | None:
+        """Append the redirection; return the stdin it gives, if any."""
+        heredoc = getattr(part, "heredoc", None)
+        if heredoc is not None:
+            redirects.append(Redirect("<<"))
+            return Stdin("text", text=heredoc.value.rsplit("\n", 1)[0] + "\n")
+        target = part.output if hasattr(part.output, "kind") else None
+        word = self.word(target) if target is not None else None
+        if target is None and part.output is not None:  # 2>&1, <&-: a descriptor
+            word = Word(str(part.output), str(part.output))
+        fd = str(part.input) if getattr(part, "input", None) is not None else None
+        redirects.append(Redirect(part.type, word, fd))
+        if part.type == "<" and word is not None and fd in (None, "0"):
+            return Stdin("file", path=word)
+        return None
+
+    def compound(self, n, stdin: Stdin | None) -> Command | None:
+        """`{ ...; } > f`: the redirections reach every command inside (as in shellparse)."""
+        redirects, own_stdin = [], None
+        for r in getattr(n, "redirects", None) or []:
+            own_stdin = self.redirect(r, redirects) or own_stdin
+        if self.stderr_to_pipe:  # `{ ...; } |& b`
+            redirects.append(Redirect(">&", Word("1", "1"), "2"))
+            self.stderr_to_pipe = False
+        self.scan.pending_redirects.append((redirects, own_stdin))
+        try:
+            last = None
+            for child in _children(n):
+                last = self.node(child, own_stdin or stdin) or last
+            return last
+        finally:
+            self.scan.pending_redirects.pop()
 
     def words(self, n) -> list[Word]:
         """Brace expansion, which bashlex leaves undone: {rm,-rf,~} is three words."""

@@ -369,3 +369,9 @@ def test_call_of_a_function_that_may_not_exist():
     # fn is the function (cd d1) or the program fn: after it, the directory is not sure.
     assert cwds("cd d1 || fn() { cd d1; }; fn && alpha") == [
         ("cd d1", "/w"), ("cd d1", "/w/d1"), ("fn", "/w/d1"), ("alpha", None)]
+
+
+def test_bashlex_reader_redirects_a_group():
+    # tree-sitter fails on this line (a here-string after 2>&1); bashlex reads the group's redirects.
+    assert [r[3] for r in reading("{ a; b; } 2>&1 > f <<<x | c")] == [
+        ["2>&1", ">f", "<<<x"], ["2>&1", ">f", "<<<x"], []]
