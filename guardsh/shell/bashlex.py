@@ -185,14 +185,19 @@ class _Emitter:
         if self.stderr_to_pipe:  # `{ ...; } |& b`
             redirects.append(Redirect(">&", Word("1", "1"), "2"))
             self.stderr_to_pipe = False
-        self.scan.pending_redirects.append((redirects, own_stdin))
+        scan = self.scan
+        subshell = any(getattr(w, "word", None) == "(" for w in n.list)
+        saved = scan.cwd, dict(scan.vars), dict(scan.functions), dict(scan.aliases), set(scan.maybe_functions)
+        scan.pending_redirects.append((redirects, own_stdin))
         try:
             last = None
             for child in _children(n):
                 last = self.node(child, own_stdin or stdin) or last
             return last
         finally:
-            self.scan.pending_redirects.pop()
+            scan.pending_redirects.pop()
+            if subshell:  # `( cd x )`: a subshell's cd and variables do not outlive it
+                scan.cwd, scan.vars, scan.functions, scan.aliases, scan.maybe_functions = saved
 
     def words(self, n) -> list[Word]:
         """Brace expansion, which bashlex leaves undone: {rm,-rf,~} is three words."""

@@ -375,3 +375,8 @@ def test_bashlex_reader_redirects_a_group():
     # tree-sitter fails on this line (a here-string after 2>&1); bashlex reads the group's redirects.
     assert [r[3] for r in reading("{ a; b; } 2>&1 > f <<<x | c")] == [
         ["2>&1", ">f", "<<<x"], ["2>&1", ">f", "<<<x"], []]
+
+
+def test_bashlex_reader_isolates_a_subshell():
+    # tree-sitter fails on this line; in bash the subshell's cd does not move alpha.
+    assert cwds("( alpha 2>&1 <<<hi; cd d1 ) && alpha")[-1] == ("alpha", "/w")
