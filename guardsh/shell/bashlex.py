@@ -112,6 +112,17 @@ class _Emitter:
             return self.and_or_lists(n, stdin)
         if kind == "compound":
             return self.compound(n, stdin)
+        if kind == "function":
+            # Judged where it is defined (this reader does not follow calls), but
+            # nothing runs there: its cd and variables change nothing after.
+            scan = self.scan
+            saved = scan.cwd, dict(scan.vars)
+            try:
+                for child in _children(n):
+                    self.node(child, None)
+            finally:
+                scan.cwd, scan.vars = saved
+            return None
         last = None
         for child in _children(n):
             last = self.node(child, stdin) or last

@@ -380,3 +380,8 @@ def test_bashlex_reader_redirects_a_group():
 def test_bashlex_reader_isolates_a_subshell():
     # tree-sitter fails on this line; in bash the subshell's cd does not move alpha.
     assert cwds("( alpha 2>&1 <<<hi; cd d1 ) && alpha")[-1] == ("alpha", "/w")
+
+
+def test_bashlex_reader_does_not_run_a_function_where_it_is_defined():
+    # tree-sitter fails on this line; the body's cd runs only when fn is called (in the pipeline).
+    assert cwds("fn() { cd d1; }; fn | alpha >o1 <<<hi")[-1] == ("alpha", "/w")
