@@ -131,7 +131,7 @@ class _Emitter:
     def and_or_lists(self, n, stdin: Stdin | None) -> Command | None:
         """`a; b && cd x || c`: each and-or list as the tree-sitter reader
         walks it (a cd or assignment that may not run is unknown after)."""
-        from .shellparse import walk_and_or
+        from .treesitter import walk_and_or
 
         last = None
         items, ops = [], []
@@ -162,7 +162,7 @@ class _Emitter:
         if self.stderr_to_pipe:  # `a |& b`: 2>&1 |, after a's own redirections
             redirects.append(Redirect(">&", Word("1", "1"), "2"))
             self.stderr_to_pipe = False
-        # A group's redirections come first, as bash makes them (as in shellparse._emit).
+        # A group's redirections come first, as bash makes them (as in treesitter._emit).
         redirects[:0] = [r for outer, _ in self.scan.pending_redirects for r in outer]
         for _, outer_stdin in self.scan.pending_redirects:
             if outer_stdin and stdin is None:
@@ -189,7 +189,7 @@ class _Emitter:
         return None
 
     def compound(self, n, stdin: Stdin | None) -> Command | None:
-        """`{ ...; } > f`: the redirections reach every command inside (as in shellparse)."""
+        """`{ ...; } > f`: the redirections reach every command inside (as in treesitter.py)."""
         redirects, own_stdin = [], None
         for r in getattr(n, "redirects", None) or []:
             own_stdin = self.redirect(r, redirects) or own_stdin

@@ -117,10 +117,10 @@ class ShellSession(Evaluator, FileReader):
             # the body changes is not sure after it.
             before = self.cwd, dict(self.vars)
             self._call_function(cmd)
-            moved, changed = self.cwd != before[0], shellparse._changed(before[1], self.vars)
+            moved, changed = self.cwd != before[0], treesitter._changed(before[1], self.vars)
             self.cwd, self.vars = before[0], before[1]
             self._emit_program(cmd)
-            shellparse.forget(self, moved, changed)
+            treesitter.forget(self, moved, changed)
             return
         self._emit_program(cmd)
 
