@@ -72,11 +72,16 @@ class Reading:
 
 def guardsh_reading(line: str, cwd: str, home: str = HOME) -> Reading:
     """THE adapter: guardsh's reading of `line` as the simple commands bash
-    itself runs. It listens to the reader's hand-off point (Scan.emit);
-    re-point it here when the reader moves (guardsh/shell/read.py)."""
-    from guardsh.analyse import Scan, BudgetExceeded
+    itself runs. It listens to the reader's hand-off point (ShellSession.emit,
+    as guardsh/shell/read.py drives it); re-point it here when the reader moves."""
+    from guardsh.shell import treesitter
+    from guardsh.shell.budget import Budget
+    from guardsh.shell.session import BudgetExceeded, ShellSession
 
-    scan = Scan({}, cwd=cwd, home=home, budget=60.0)
+    treesitter.get_parser()
+    # The budget is not entered (`with`): entering it swaps builtins.__import__,
+    # which two oracle threads must not do at once; 60 s of CPU is never reached.
+    scan = ShellSession({}, cwd, home, Budget(60.0))
     seen: list[Seen] = []
     hand_on = scan.emit
 
@@ -94,9 +99,9 @@ def guardsh_reading(line: str, cwd: str, home: str = HOME) -> Reading:
     try:
         scan.parse(line)
     except BudgetExceeded:
-        scan._unknown("shell.too-complex", (), "budget")
+        scan.report_unknown("shell.too-complex", (), "budget")
     except Exception as e:  # noqa: BLE001 - an adapter crash is guardsh's crash: record it
-        scan._unknown("shell.internal-error", (), repr(e))
+        scan.report_unknown("shell.internal-error", (), repr(e))
     unknown = sorted({e.kind for c in scan.commands for e in c.effects if e.kind.startswith("shell.")})
     return Reading(seen, unknown, bool(fell_back))
 

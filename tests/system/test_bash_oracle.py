@@ -33,7 +33,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bash_oracle as oracle  # noqa: E402
-from conftest import ROOT, run_guardsh  # noqa: E402
+from helpers import ROOT, run_guardsh  # noqa: E402
 
 # The shared corpus lives beside the repository (../shared/corpus).
 TLDR = next((p / "shared/corpus/tldr-commands.tsv" for p in ROOT.parents
