@@ -81,7 +81,9 @@ def guardsh_reading(line: str, cwd: str, home: str = HOME) -> Reading:
     treesitter.get_parser()
     # The budget is not entered (`with`): entering it swaps builtins.__import__,
     # which two oracle threads must not do at once; 60 s of CPU is never reached.
-    scan = ShellSession({}, cwd, home, Budget(60.0))
+    # With the program tables the judge reads with: a tool's own shell setup
+    # (eval "$(ssh-agent -s)") is known by its table.
+    scan = ShellSession(_programs(), cwd, home, Budget(60.0))
     seen: list[Seen] = []
     hand_on = scan.emit
 
@@ -104,6 +106,19 @@ def guardsh_reading(line: str, cwd: str, home: str = HOME) -> Reading:
         scan.report_unknown("shell.internal-error", (), repr(e))
     unknown = sorted({e.kind for c in scan.commands for e in c.effects if e.kind.startswith("shell.")})
     return Reading(seen, unknown, bool(fell_back))
+
+
+_ruleset_lock = threading.Lock()
+_ruleset = []
+
+
+def _programs() -> dict:
+    with _ruleset_lock:
+        if not _ruleset:
+            from guardsh.policy.load import load_ruleset
+
+            _ruleset.append(load_ruleset(user_file=""))
+    return _ruleset[0].programs
 
 
 def _in_shell(label: str) -> bool:
