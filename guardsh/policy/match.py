@@ -163,14 +163,20 @@ def verb_hit(m: Matcher, name: str, positionals) -> str | None:
     if the matcher names objects, and fits none of its harmless readings."""
     path = subcommand_path(positionals)
     parts = [p for w in path for p in word_parts(w)]
-    verb = next((p for p in parts if p in m.verbs), None)
-    if verb is None:
+    at = next((i for i, w in enumerate(path) if any(p in m.verbs for p in word_parts(w))), None)
+    if at is None:
         return None
+    verb = next(p for p in word_parts(path[at]) if p in m.verbs)
     if m.objects and not any(glob_match(p, o) for p in parts for o in m.objects):
         return None
+    # What the harmless readings look at: the path up to the verb and a plain
+    # noun right after it (`delete message`), not the names it is given
+    # (`rclone delete remote:backups` is not about a "remote").
+    named = path[:at + 1] + [w for w in path[at + 1:at + 2] if w.replace("-", "").replace("_", "").isalpha()]
+    own = [p for w in named for p in word_parts(w)]
     for programs, verbs, words, _reason in m.harmless:
         if ((not programs or any(glob_match(name, p) for p in programs))
                 and (not verbs or verb in verbs)
-                and (not words or any(glob_match(p, w) for p in parts for w in words))):
+                and (not words or any(glob_match(p, w) for p in own for w in words))):
             return None
     return " ".join(path)  # as written
