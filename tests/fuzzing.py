@@ -41,7 +41,7 @@ from guardsh.shell.read import read_line
 from guardsh.outcome.messages import describe
 from guardsh.engine import judge
 
-DECISIONS = {"allow", "confirm", "deny"}
+DECISIONS = {"allow", "snapshot", "confirm", "deny"}  # snapshot: kept first, then run
 HANG_SECONDS = 10.0  # one judgement slower than this is a hang, not slowness (the budget is 0.2 s)
 HOME = "/home/agent"  # judged as if run here: nothing on disk is read
 PROJECT = "/home/agent/project"
