@@ -12,7 +12,7 @@ from .shell.read import read_line
 
 
 def judge(text: str, ruleset: RuleSet, cwd: str | None = None, home: str | None = None,
-          budget: float = 0.2) -> Verdict:
+          budget: float = 0.2, interactive: bool = False) -> Verdict:
     """Read `text` as bash would run it in `cwd` (default: here) and judge
     every command it will run; `budget` is the reader's time limit (s)."""
     if cwd is None:
@@ -20,7 +20,7 @@ def judge(text: str, ruleset: RuleSet, cwd: str | None = None, home: str | None 
             cwd = os.getcwd()
         except OSError:
             cwd = None
-    commands = read_line(text, ruleset.programs, cwd=cwd, home=home, budget=budget)
+    commands = read_line(text, ruleset.programs, cwd=cwd, home=home, budget=budget, interactive=interactive)
     verdict = decide(commands, ruleset, cwd, home)
     sourced = {c.memo["sourced"] for c in commands if "sourced" in c.memo}
     if sourced:  # an agent's snapshot whose reading was cached: keep its commands' judgement too

@@ -191,7 +191,7 @@ def repl(args: list[str]) -> int:
                 return status
             if not line.strip():
                 continue
-            verdict = judge(f"{bash.definitions}\n{line}", ruleset, cwd=bash.cwd)
+            verdict = judge(f"{bash.definitions}\n{line}", ruleset, cwd=bash.cwd, interactive=True)
             if not gate.resolve(verdict, gate.Request(line, gate.REPL, cwd=bash.cwd), ruleset).allowed:
                 status = exits.REFUSED
                 continue

@@ -15,11 +15,14 @@ from .session import BudgetExceeded, ShellSession
 
 
 def read_line(text: str, programs: dict[str, ProgramSpec], cwd: str | None = None,
-            home: str | None = None, budget: float = 0.2) -> list[Command]:
+            home: str | None = None, budget: float = 0.2, interactive: bool = False) -> list[Command]:
     """Every command `text` will run, with effects. Never raises for bad input:
     what cannot be read comes back as a command with an unknown-effect.
     `budget` is seconds of this thread's CPU time (see budget.py)."""
     scan = ShellSession(programs, cwd if cwd is not None else _getcwd(), home, Budget(budget))
+    # $- of the shell that runs the line: `bash -c` for an agent (its hook's
+    # command runs there too); unknown in guardsh's own interactive shell.
+    scan.shell_flags = None if interactive else "hBc"
     try:
         treesitter.get_parser()  # loaded once per process: not this line's time
         with scan.budget:

@@ -65,6 +65,7 @@ class ShellSession(Evaluator, FileReader):
         # $1, $2, "$@" where they are known: inside a function called with
         # known words (`f awk '{print}'` runs awk for f() { "$@"; }); None = unknown.
         self.positional: list | None = None
+        self.shell_flags: str | None = None  # $-, where known (read_line)
         self.files_consulted = 0  # files read or looked for: a cached sourcing must have read none
         self.budget = budget if budget is not None else Budget(0.2)
 
@@ -87,7 +88,8 @@ class ShellSession(Evaluator, FileReader):
         try:
             tree, source, error = treesitter.parse(text)
             if error is None:
-                treesitter.Walker(self, source, via, stdin).walk_program(tree.root_node)
+                sourced = bool(script_path and via and via[-1].startswith((". ", "source ")))
+                treesitter.Walker(self, source, via, stdin).walk_program(tree.root_node, sourced=sourced)
             elif not self._fallback(text, via):
                 self.report_unknown("shell.parse-error", via, error)
                 # Still read what can be read: it names the rules at stake.

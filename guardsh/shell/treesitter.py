@@ -374,6 +374,7 @@ class Walker:
         self.via = via
         self.stdin = stdin  # what the text's commands read unless they redirect
         self.misplaced: dict[int, list[Word]] = {}  # command node id -> words
+        self.returned = False  # a top-level statement certainly ran `return` (walk_program)
         # node id -> (redirects, stdin, misplaced words) that bash binds to that
         # node although tree-sitter hung them on the list or pipeline it ends.
         self.bound_redirects: dict[int, tuple] = {}
@@ -426,6 +427,8 @@ class Walker:
             return None
         if t == "list":
             return self._list(node, stdin)
+        if t == "case_statement":
+            return self._case(node, stdin)
         if t in _BRANCHING:
             return self._branching(node, stdin)
         if t == "for_statement":
@@ -527,9 +530,40 @@ class Walker:
             last = self.walk(body) if body is not None else None
         return last
 
-    def walk_program(self, root) -> None:
+    def _case(self, node, stdin: Stdin | None) -> Command | None:
+        """`case WORD in ...`: with WORD and the patterns up to the matching one
+        known, only that item runs, certainly; else any item may (each is judged)."""
+        subject = node.child_by_field_name("value")
+        value = self.word(subject) if subject is not None else None
+        items = [c for c in node.named_children if c.type == "case_item"]
+        if value is None or value.dynamic or any(b";&" in self.source[c.start_byte:c.end_byte].rstrip()[-3:]
+                                                 for c in items):
+            return self._branching(node, stdin)  # ;& and ;;& fall through: not worth following
+        from ..textmatch import glob_match
+
+        for item in items:
+            patterns = [self.word(c) for i, c in enumerate(item.children) if item.field_name_for_child(i) == "value"]
+            if any(w.dynamic for w in patterns):
+                return self._branching(node, stdin)
+            if any(glob_match(value.text, w.text) if w.glob else value.text == w.text for w in patterns):
+                last = None
+                for i, c in enumerate(item.children):
+                    if c.is_named and item.field_name_for_child(i) != "value" and c.type != "comment":
+                        last = self.walk(c, stdin)
+                        if c.type == "command" and self._text(c).split()[:1] == ["return"]:
+                            self.returned = True
+                return last
+        return None
+
+    def walk_program(self, root, sourced: bool = False) -> None:
+        """`sourced`: a file read by `.`/`source`, where a `return` that
+        certainly runs at its top level ends it (`case $- in *i*) ;;
+        *) return;; esac`: the rest of a stock .bashrc is for interactive shells)."""
         for c in root.named_children:
+            self.returned = False
             self.walk(c, self.stdin)
+            if sourced and (self.returned or c.type == "command" and self._text(c).split()[:1] == ["return"]):
+                return
 
     def _pipeline_node(self, node, stdin: Stdin | None) -> Command | None:
         """tree-sitter-bash reads `a | b | c && d` as `a | (b | c && d)`; in
@@ -1085,6 +1119,8 @@ class Walker:
 
     def _variable(self, name_node) -> str:
         name = self._text(name_node)
+        if name == "-":
+            return self._shell_flags()
         positional = self.scan.positional
         if positional is not None and (name.isdigit() and name != "0" or name in ("#", "@", "*")):
             if name == "#":
@@ -1097,6 +1133,15 @@ class Walker:
         if name == "HOME" and self.scan.home:
             return self.scan.home
         return DYN
+
+    def _shell_flags(self) -> str:
+        """$-: known for the line's own shell and what it sources or evals;
+        unknown inside any other shell (bash -i -c, ssh, su -c ...)."""
+        flags = self.scan.shell_flags
+        if flags is None or not all(v == "eval" or v.startswith((". ", "source ", "alias ")) or v.endswith("()")
+                                    for v in self.via):
+            return DYN
+        return flags
 
     def _tilde(self, value: str) -> str:
         if value == "~" or value.startswith("~/"):

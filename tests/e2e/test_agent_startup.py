@@ -62,8 +62,9 @@ def test_snapshot_of_stock_bashrc_with_a_tools_lines_is_allowed(agent, rcfile, h
 @pytest.mark.parametrize("agent", STARTUPS)
 @pytest.mark.parametrize("rcfile", TOOL_LINES)
 def test_a_destructive_line_in_the_bashrc_is_still_refused(agent, rcfile, home):
-    # No interactive-only guard in this .bashrc: every line runs at snapshot time.
-    (home / ".bashrc").write_text((RCFILES / rcfile).read_text() + "\nrm -rf ~/work\n")
+    # Before the stock files' interactive-only guard, or in a .bashrc without one:
+    # every line runs at snapshot time.
+    (home / ".bashrc").write_text("rm -rf ~/work\n" + (RCFILES / rcfile).read_text())
     decision, rules = decide(STARTUPS[agent](home), home)
     assert decision != "allow" and "fs.rm-recursive" in rules
 
@@ -144,3 +145,24 @@ def test_codex_wrapper_starting_a_repl_on_a_terminal_is_asked(home):
 @pytest.mark.parametrize("name", ["claude-env-probe.sh", "codex-command-inner-1.sh", "codex-command-inner-2.sh"])
 def test_the_agents_other_calls_are_allowed(name, home):
     assert decide(shape(name), home) == ("allow", [])
+
+
+@pytest.mark.parametrize("agent", STARTUPS)
+@pytest.mark.parametrize("skel", ["debian-skel-bashrc.sh", "ubuntu-skel-bashrc.sh"])
+def test_stock_bashrc_with_bash_completion_installed_is_allowed(agent, skel, home):
+    # Where bash-completion is installed (most Debian and Ubuntu machines) the stock
+    # .bashrc sources it, after `case $- in *i*) ;; *) return;; esac`: the agents build
+    # their snapshot in a non-interactive shell, which returns there.
+    installed = RCFILES / "bash-completion-2.11-bash_completion.sh"
+    text = (RCFILES / skel).read_text().replace("/usr/share/bash-completion/bash_completion", str(installed))
+    assert str(installed) in text
+    (home / ".bashrc").write_text(text + (RCFILES / "conda.sh").read_text())
+    assert decide(STARTUPS[agent](home), home) == ("allow", [])
+
+
+@pytest.mark.parametrize("agent", STARTUPS)
+def test_what_runs_before_the_interactive_guard_is_still_judged(agent, home):
+    skel = (RCFILES / "debian-skel-bashrc.sh").read_text()
+    (home / ".bashrc").write_text("rm -rf ~/work\n" + skel)
+    decision, rules = decide(STARTUPS[agent](home), home)
+    assert decision != "allow" and "fs.rm-recursive" in rules

@@ -118,3 +118,56 @@ def test_a_function_reads_the_pipe_into_its_call(ruleset):
     cmds = read_line('f() { cat; }; echo hi | f', ruleset.programs, cwd=CWD, home=HOME, budget=10)
     cat = [c for c in cmds if c.name == "cat"][0]
     assert cat.stdin is not None and cat.stdin.source.name == "echo"
+
+
+# --- $- and a sourced file's return ------------------------------------------
+
+GUARD = "case $- in\n    *i*) ;;\n      *) return;;\nesac\n"
+
+
+@pytest.fixture
+def rcfile(tmp_path):
+    def write(text):
+        path = tmp_path / "rc.sh"
+        path.write_text(text)
+        return path
+    return write
+
+
+def test_a_sourced_file_returns_where_a_non_interactive_shell_does(rcfile, ruleset):
+    path = rcfile(GUARD + "rm -rf ~/work\n")
+    assert "rm" not in [c.name for c in read_line(f". {path}; ls", ruleset.programs, cwd=CWD, home=HOME, budget=10)]
+
+
+@pytest.mark.parametrize("line", [
+    ". {path}",  # in guardsh's own interactive shell $- is not known
+    "bash -i -c '. {path}'",  # another shell's $-: not known
+    "ssh host '. {path}'",
+])
+def test_where_dollar_dash_is_not_known_every_branch_is_judged(line, rcfile, ruleset):
+    path = rcfile(GUARD + "rm -rf ~/work\n")
+    interactive = line == ". {path}"
+    cmds = read_line(line.format(path=path), ruleset.programs, cwd=CWD, home=HOME, budget=10, interactive=interactive)
+    assert "rm" in [c.name for c in cmds]
+
+
+@pytest.mark.parametrize("text", [
+    "case $- in *i*) return;; esac\nrm -rf ~/work\n",  # returns only when interactive
+    "if false; then return; fi\nrm -rf ~/work\n",
+    "case x in y) return;; esac\nrm -rf ~/work\n",
+    "case $UNKNOWN in *) return;; esac\nrm -rf ~/work\n",
+])
+def test_a_return_that_may_not_run_does_not_end_the_file(text, rcfile, ruleset):
+    path = rcfile(text)
+    assert "rm" in [c.name for c in read_line(f". {path}", ruleset.programs, cwd=CWD, home=HOME, budget=10)]
+
+
+def test_a_top_level_return_outside_a_sourced_file_ends_nothing(ruleset):
+    cmds = read_line(GUARD + "rm -rf ~/work", ruleset.programs, cwd=CWD, home=HOME, budget=10)
+    assert "rm" in [c.name for c in cmds]  # bash -c: `return` fails there and the line goes on
+
+
+def test_a_known_case_runs_only_its_matching_item(ruleset):
+    cmds = read_line("x=b; case $x in a) rm -rf /a;; b|c) rm -rf /b;; *) rm -rf /z;; esac",
+                     ruleset.programs, cwd=CWD, home=HOME, budget=10)
+    assert [[w.text for w in c.argv] for c in cmds if c.name == "rm"] == [["rm", "-rf", "/b"]]
