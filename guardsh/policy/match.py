@@ -45,6 +45,17 @@ def match_rule(rule: Rule, cmd: Command, programs: dict[str, ProgramSpec], ctx: 
     return None
 
 
+_WILDCARDS: dict[int, tuple] = {}
+
+
+def _patterns(names: frozenset) -> tuple:
+    """The wildcard patterns among a matcher's names (the rest are looked up as a set)."""
+    found = _WILDCARDS.get(id(names))
+    if found is None or found[0] is not names:
+        found = _WILDCARDS[id(names)] = (names, tuple(p for p in names if "*" in p or "?" in p or "[" in p))
+    return found[1]
+
+
 def _option_values(cmd: Command, parsed, option: str) -> list[str]:
     """An option's values; for a program whose value options no pack lists,
     the word after it (`--mode Complete`) when it is not an option itself."""
@@ -61,7 +72,22 @@ def _match(m: Matcher, cmd: Command, programs, ctx: Context):
         return None
     if m.unknown_program and (cmd.name in ctx.known or not cmd.name):
         return None
-    if m.not_program and any(glob_match(cmd.name, p) for p in m.not_program):
+    if m.program and "*" in m.program:
+        # A matcher for every program is tried on every command: rule out the
+        # commands it cannot match before their arguments are read.
+        if m.verbs:
+            parts = cmd.memo.get("parts")
+            if parts is None:
+                parts = cmd.memo["parts"] = frozenset(p for w in cmd.argv[1:1 + PATH_WORDS * 2] for p in word_parts(w.text))
+            if m.verbs.isdisjoint(parts):
+                return None
+        elif m.flags or m.all_flags or m.options:
+            dashed = cmd.memo.get("dashed")
+            if dashed is None:
+                dashed = cmd.memo["dashed"] = any(w.text[:1] == "-" for w in cmd.argv[1:])
+            if not dashed:
+                return None
+    if m.not_program and (cmd.name in m.not_program or any(glob_match(cmd.name, p) for p in _patterns(m.not_program))):
         return None
     if m.effects:
         found = [e for e in cmd.effects if any(glob_match(e.kind, p) for p in m.effects)]
@@ -149,7 +175,20 @@ def _word_shaped(text: str) -> bool:
     return bool(text) and text[0].isalpha() and text[0].islower() and all(c.isalnum() or c in "-_:" for c in text)
 
 
+_PARTS: dict[str, list[str]] = {}
+_PATHS: dict[tuple, tuple] = {}  # leading positionals -> (subcommand path, the parts of its words)
+
+
 def word_parts(word: str) -> list[str]:
+    parts = _PARTS.get(word)
+    if parts is None:
+        if len(_PARTS) > 4096:
+            _PARTS.clear()
+        parts = _PARTS[word] = _split_word(word)
+    return parts
+
+
+def _split_word(word: str) -> list[str]:
     """`delete-bucket` -> [delete-bucket, delete, bucket]; `db:drop` -> [db:drop,
     db, drop]; `luksFormat` -> [luksformat, luks, format]; all lower-cased."""
     spaced = "".join(" " + c if c.isupper() and i and word[i - 1].islower() else c for i, c in enumerate(word))
@@ -161,8 +200,16 @@ def word_parts(word: str) -> list[str]:
 def verb_hit(m: Matcher, name: str, positionals) -> str | None:
     """The path (as shown) when it holds one of m.verbs, with one of m.objects
     if the matcher names objects, and fits none of its harmless readings."""
-    path = subcommand_path(positionals)
-    parts = [p for w in path for p in word_parts(w)]
+    key = tuple(w.text for w in positionals[:PATH_WORDS])
+    cached = _PATHS.get(key)
+    if cached is None:
+        if len(_PATHS) > 4096:
+            _PATHS.clear()
+        path = subcommand_path(positionals)
+        cached = _PATHS[key] = (path, frozenset(p for w in path for p in word_parts(w)))
+    path, parts = cached
+    if m.verbs.isdisjoint(parts):
+        return None
     at = next((i for i, w in enumerate(path) if any(p in m.verbs for p in word_parts(w))), None)
     if at is None:
         return None

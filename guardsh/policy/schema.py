@@ -104,7 +104,7 @@ class Matcher(Record):
         self.harmless = tuple(tuple(tuple(x) if isinstance(x, (list, tuple)) else x for x in h)
                               for h in harmless)
         self.unknown_program = unknown_program  # only programs no other rule or [program] names
-        self.not_program = tuple(not_program)  # programs this matcher never applies to (globs)
+        self.not_program = frozenset(not_program)  # programs this matcher never applies to (globs allowed)
         self.keep = tuple(keep)  # KEEP_KINDS that can keep what it destroys, the first that applies wins
 
 
