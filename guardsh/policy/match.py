@@ -56,6 +56,12 @@ def _patterns(names: frozenset) -> tuple:
     return found[1]
 
 
+def _turned_off(parsed, flag: str) -> bool:
+    """`--dry-run=false`: an exception flag given a false value is not given."""
+    values = parsed.values.get(flag)
+    return bool(values) and values[-1].lower() in ("false", "0", "no", "off")
+
+
 def _option_values(cmd: Command, parsed, option: str) -> list[str]:
     """An option's values; for a program whose value options no pack lists,
     the word after it (`--mode Complete`) when it is not an option itself."""
@@ -122,7 +128,7 @@ def _match(m: Matcher, cmd: Command, programs, ctx: Context):
         return None
     if m.all_flags and not m.all_flags <= parsed.flags:
         return None
-    if m.not_flags and parsed.flags & m.not_flags:
+    if m.not_flags and any(not _turned_off(parsed, f) for f in parsed.flags & m.not_flags):
         return None
     if m.options:
         hit = next(((o, v) for o, pat in m.options.items() for v in _option_values(cmd, parsed, o)
