@@ -168,7 +168,9 @@ CONTEXTS: list[tuple[str, Callable[[Piece, str], Piece]]] = [
     ("if then", lambda p, b: Piece(f"if [ -d src ]; then {p.text}; fi")),
     ("if else", lambda p, b: Piece(f"if test -f package.json; then {b}; else {p.text}; fi")),
     ("if condition", lambda p, b: Piece(f"if {p.text}; then {b}; fi")),
-    ("case branch", lambda p, b: Piece(f'case "$1" in start) {p.text};; *) {b};; esac')),
+    # $MODE, not $1: inside a function called with no arguments $1 is known to be empty,
+    # and guardsh rightly reads that only the *) branch runs.
+    ("case branch", lambda p, b: Piece(f'case "$MODE" in start) {p.text};; *) {b};; esac')),
     ("function called", lambda p, b: Piece(f"cleanup() {{ {p.text}; }}; {b}; cleanup")),
     ("function keyword", lambda p, b: Piece(f"function setup {{ {p.text}; }}; setup")),
     ("function on trap", lambda p, b: Piece(f"cleanup() {{ {p.text}; }}; trap cleanup EXIT; {b}")),
