@@ -21,7 +21,7 @@ def judge(text: str, ruleset: RuleSet, cwd: str | None = None, home: str | None 
         except OSError:
             cwd = None
     commands = read_line(text, ruleset.programs, cwd=cwd, home=home, budget=budget, interactive=interactive)
-    verdict = decide(commands, ruleset, cwd, home)
+    verdict = decide(commands, ruleset, cwd, home, line=text)
     sourced = {c.memo["sourced"] for c in commands if "sourced" in c.memo}
     if sourced:  # an agent's snapshot whose reading was cached: keep its commands' judgement too
         from .shell import sourcecache

@@ -87,9 +87,10 @@ class Verdict(Record):
         }
 
 
-def decide(commands: list[Command], ruleset: RuleSet, cwd: str | None, home: str | None = None) -> Verdict:
-    """The verdict on a line's commands (as the reader found them, run from
-    `cwd`): the strictest action among the rules that match, allow-listed
+def decide(commands: list[Command], ruleset: RuleSet, cwd: str | None, home: str | None = None,
+           line: str | None = None) -> Verdict:
+    """The verdict on a line's commands (as the reader found them in `line`,
+    run from `cwd`): the strictest action among the rules that match, allow-listed
     matches left out, escalated when the target looks like production."""
     ctx = Context(project=cwd, home=home or os.environ.get("HOME") or os.path.expanduser("~"),
                   known=ruleset.known_programs())
@@ -110,7 +111,7 @@ def decide(commands: list[Command], ruleset: RuleSet, cwd: str | None, home: str
         else:
             from .keep import keeps_for  # only for a line that would be asked about
 
-            keep, unkept = keeps_for(matches, ctx, ruleset.settings, ruleset.programs)
+            keep, unkept = keeps_for(matches, ctx, ruleset.settings, ruleset.programs, commands, line)
             decision = "snapshot" if keep else decision
     return Verdict(decision, matches, commands, production, keep, unkept)
 

@@ -9,6 +9,31 @@ anything outside the project, in the home or the system, remote, in a
 container or run as another user, named only at run time, or set to `confirm`
 by the user. It reads no file: whether the things exist and fit the limits is
 the snapshot engine's plan() (outcome/snapshot), asked by the gate and `check`.
+
+A copy taken before the line runs is an undo only if what it keeps is exactly
+what the line destroys. So, besides every blocking match being keepable, the
+line as a whole must pass three checks (`_line_changes_what_is_kept`):
+
+1. Nothing else on the line changes the file system before the destruction.
+   Every command that runs before the last kept destruction (or may run
+   alongside or after-and-again: when the line has a pipe, `&`, a loop, a
+   function, trap, coproc, a process or command substitution, every command on
+   the line counts) must be one that certainly writes nothing: a program of
+   READ_ONLY_PROGRAMS (or a read-only git subcommand), with no effect found by
+   the analysers and no redirection into a file other than /dev/null. Anything
+   else (`echo x > data/f`, `mv data data.old`, `ln -s ../outside data`,
+   `mkdir trash`, `python ...`, a program guardsh does not know) makes the line
+   `confirm`: guardsh cannot bound its writes, and a write at, inside or above
+   a kept path would make the copy (or a hard link sharing the inode) differ
+   from what is destroyed. A kept command that overwrites in place counts as
+   such a write for the kept destructions after it whose paths overlap it.
+   Commands after the last kept destruction on a line with none of those
+   constructs are free: they run on what is left (`git clean -fd && npm test`).
+2. No kept path holds guardsh's own undo store for another part of the line:
+   a repository's .git (or a directory above the repository) when the line
+   also keeps git state there, or guardsh's data directory.
+3. Per kind: `git clean` forced twice (-ff) removes nested repositories, which
+   the git snapshot does not keep: asked about.
 """
 
 from __future__ import annotations
@@ -18,6 +43,7 @@ import re
 
 from ..argv import parse_args, read_args
 from ..model import DYN, Command, Keep, ProgramSpec, Word
+from ..paths import data_dir
 from ..targets import classify
 from ..textmatch import glob_match
 from .match import Context, Match
@@ -52,10 +78,12 @@ _PSQL_ELSEWHERE = re.compile(r"\\(?:c|connect|i|ir|include|include_relative)\b|s
 _PG_TABLE_EFFECTS = ("sql.drop-table", "sql.truncate", "sql.delete-all", "sql.update-all", "sql.alter-drop")
 
 
-def keeps_for(matches: list[Match], ctx: Context, settings: dict,
-              programs: dict[str, ProgramSpec]) -> tuple[list[Keep], str | None]:
-    """(what to keep, None) when every match's loss can be kept and the user
-    wants it kept; else ([], why not)."""
+def keeps_for(matches: list[Match], ctx: Context, settings: dict, programs: dict[str, ProgramSpec],
+              commands: list[Command] | None = None, line: str | None = None) -> tuple[list[Keep], str | None]:
+    """(what to keep, None) when every match's loss can be kept, the rest of
+    the line (`commands`, read from `line`) changes none of it first, and the
+    user wants it kept; else ([], why not). Without `commands` every match's
+    command is taken to be the whole line."""
     if not matches:
         return [], "nothing to keep"
     if not ctx.project or ctx.project in ("/", ctx.home):
@@ -70,7 +98,112 @@ def keeps_for(matches: list[Match], ctx: Context, settings: dict,
             return [], (f"{m.rule.id}: your settings (on_keepable) say to ask rather than keep a copy "
                         f"({built.kind})")
         keeps.append(built)
+    why = _line_changes_what_is_kept(matches, keeps, commands, line, programs)
+    if why:
+        return [], why
     return merge(keeps), None
+
+
+# Programs that write nothing to the file system (given no redirection into a
+# file): shell builtins that only change the shell's own state, and readers.
+# A program missing here is one whose writes guardsh does not bound.
+READ_ONLY_PROGRAMS = frozenset({
+    "cd", "pushd", "popd", "pwd", "echo", "printf", "true", "false", ":", "test", "[", "[[", "ls", "cat",
+    "head", "tail", "wc", "grep", "egrep", "fgrep", "rg", "which", "type", "command", "hash", "set", "shopt",
+    "export", "declare", "typeset", "local", "readonly", "unset", "alias", "unalias", "source", ".", "eval",
+    "sleep", "date", "id", "whoami", "uname", "basename", "dirname", "realpath", "readlink", "stat", "du", "df",
+    "exit", "return", "break", "continue", "shift", "printenv", "diff", "cmp", "file", "tree", "nproc", "then",
+    "else", "fi", "do", "done", "esac", "builtin", "enable", "caller", "getopts", "let", "read", "mapfile",
+    "readarray", "dirs", "jobs", "times", "ulimit", "complete", "compgen", "compopt", "bind", "history",
+    "dircolors", "tr", "cut", "seq", "tty", "tput", "locale", "getconf", "expr", "md5sum", "sha1sum", "sha256sum",
+    "base64", "base32",
+})
+# Options that make one of those write a file after all (BSD base64 -o FILE).
+_OUTPUT_OPTIONS = re.compile(r"^(?:-o|--output)")
+# git subcommands that leave files, refs and the index as they are.
+READ_ONLY_GIT = frozenset({"status", "log", "diff", "show", "rev-parse", "ls-files", "describe", "blame",
+                           "shortlog", "grep", "ls-tree", "cat-file", "rev-list", "whatchanged", "help", "version"})
+# What makes a line's commands run in another order than the reader lists
+# them, alongside each other, or more than once: a pipe, `&`, a loop, a
+# function, trap, coproc, a process or command substitution.
+_SEQUENCE_OPERATORS = re.compile(r"&&|\|\||[0-9]*[<>]&[0-9-]*|&>>?|>\|")
+_UNORDERED = re.compile(r"[|&]|[<>]\(|\$\(|`|\(\s*\)|\b(?:for|while|until|select|function|coproc|trap)\b")
+# Redirection targets that are no file on disk.
+_NOT_A_FILE = frozenset({"/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty"})
+
+
+def _line_changes_what_is_kept(matches: list[Match], keeps: list[Keep], commands: list[Command] | None,
+                               line: str | None, programs) -> str | None:
+    """Why a copy taken before the line would not be what it destroys (the
+    module's three checks), or None."""
+    kept_paths = [p for k in keeps for p in k.paths]
+    store = data_dir()
+    for k in keeps:
+        for p in k.paths:
+            if _overlaps(p, store):
+                return f"{p} holds guardsh's own snapshots"
+    for repo in (k.paths[0] for k in keeps if k.kind == "git"):
+        for k in keeps:
+            if k.kind == "git":
+                continue
+            for p in k.paths:
+                if ".git" in p.split("/") or _inside(repo, p):
+                    return (f"the line also deletes {p}, which holds the repository's git data, where guardsh "
+                            "keeps its git snapshot")
+    if not commands:
+        return None
+    kept = {id(m.command) for m in matches}
+    order = [i for i, c in enumerate(commands) if id(c) in kept]
+    last = max(order) if order else -1
+    ordered = line is not None and not _UNORDERED.search(_SEQUENCE_OPERATORS.sub(" ", line))
+    by_command = {id(m.command): k for m, k in zip(matches, keeps)}
+    for i, c in enumerate(commands):
+        if ordered and i >= last:
+            break
+        if id(c) in kept:
+            k = by_command[id(c)]
+            if k.kind == "paths-overwrite" and i != last:
+                later = [p for p in kept_paths if p not in k.paths]
+                if any(_overlaps(p, q) for p in k.paths for q in later) or any(x.kind == "git" for x in keeps):
+                    return (f"`{c.display()}` overwrites what a later command on the line destroys; a copy "
+                            "taken first would not be what is destroyed")
+            continue
+        if _may_write(c, programs):
+            return (f"`{c.display()[:80]}` may change the file system before (or while) what is kept is "
+                    "destroyed, so a copy taken before the line would not be what the line destroys")
+    return None
+
+
+def _inside(path: str, directory: str) -> bool:
+    """path is directory or below it."""
+    return path == directory or path.startswith(directory.rstrip("/") + "/")
+
+
+def _overlaps(a: str, b: str) -> bool:
+    return _inside(a, b) or _inside(b, a)
+
+
+def _may_write(cmd: Command, programs) -> bool:
+    """Can this command change a file? True unless it certainly cannot."""
+    if any(not e.kind.startswith("secrets.") for e in cmd.effects):
+        return True
+    for r in cmd.redirects:
+        if r.op.startswith("<") and r.op != "<>":
+            continue
+        target = r.target.text if r.target is not None else ""
+        if r.target is None or target in _NOT_A_FILE or re.fullmatch(r"[0-9]*-?", target):
+            continue  # 2>&1, >&-
+        return True
+    if not cmd.argv:
+        return False  # an assignment
+    if cmd.name == "git":
+        spec = programs.get("git")
+        _, i = parse_args(cmd.args, spec.value_options if spec else frozenset({"-C", "-c"}),
+                          stop_at_first_positional=True)
+        return i >= len(cmd.args) or cmd.args[i].text not in READ_ONLY_GIT
+    if cmd.name in ("base64", "base32"):
+        return any(_OUTPUT_OPTIONS.match(w.text) for w in cmd.args)
+    return cmd.name not in READ_ONLY_PROGRAMS
 
 
 def _keep_one(m: Match, ctx: Context, settings: dict, programs) -> Keep | str:
@@ -158,6 +291,9 @@ def _git(m: Match, ctx: Context, settings, programs) -> Keep | str:
     sub = cmd.args[i].text if i < len(cmd.args) else ""
     untracked, pathspecs = "untracked", ()
     if sub == "clean":
+        if _force_count(cmd.args[i + 1:]) > 1:
+            return ("git clean forced twice also removes nested repositories, with their commits and "
+                    "work, which guardsh's git snapshot does not keep")
         args = read_args(cmd, programs)
         untracked = "all" if "-x" in args.flags else "ignored" if "-X" in args.flags else "untracked"
         words = args.positionals[1:]  # after `clean`
@@ -169,6 +305,19 @@ def _git(m: Match, ctx: Context, settings, programs) -> Keep | str:
     # (`git add -A && git reset --hard`, `git stash && git stash drop`).
     return Keep("git", (repo,), {"untracked": untracked, "pathspecs": pathspecs, "project": ctx.project,
                                  "home": ctx.home})
+
+
+def _force_count(words: list[Word]) -> int:
+    """How many times `git clean` is forced: -ff, -f -f, -fdf, --force --force."""
+    n = 0
+    for w in words:
+        if w.text == "--":
+            break
+        if w.text == "--force":
+            n += 1
+        elif w.text.startswith("-") and not w.text.startswith("--"):
+            n += w.text.count("f")
+    return n
 
 
 def _sqlite(m: Match, ctx: Context, settings, programs) -> Keep | str:

@@ -50,6 +50,9 @@ def main(argv: list[str], stdout=None, stderr=None, settings=None, store=None, a
         except SnapshotError as e:
             err.write(f"guardsh undo: {e}\n")
             return EXIT_FAILED
+        except Exception as e:  # noqa: BLE001 - an undo must end in a sentence, never a traceback
+            err.write(f"guardsh undo: restoring {args.id} failed: {type(e).__name__}: {e}\n")
+            return EXIT_FAILED
         if audit:
             if result.kept_current:
                 audit(result.kept_current.record())

@@ -210,6 +210,7 @@ def restore(wanted: str, settings: Settings | None = None, store: Store | None =
         manifest = store.load(snapshot_id)
     except (KeyError, OSError, ValueError) as e:
         raise SnapshotError(e.args[0] if isinstance(e, KeyError) else f"cannot read snapshot {wanted}: {e}") from e
+    _check_git_stores(manifest)
     kept_current = None
     if keep_current:
         targets = _restore_targets(manifest)
@@ -252,6 +253,25 @@ def _restore_order(parts: list[dict]) -> list[dict]:
     return sorted(parts, key=lambda p: {"git": 0, "files": 1, "sqlite": 2, "postgres": 3}.get(p["kind"], 9))
 
 
+def _check_git_stores(manifest: Manifest) -> None:
+    """A git snapshot lives in its repository (refs/guardsh/undo/ID): if the
+    repository's git data or the snapshot's commits are gone, say which,
+    before anything is touched."""
+    for part in manifest.parts:
+        if part["kind"] != "git" or not os.path.isdir(part["toplevel"]):
+            continue  # git_mod.restore() says the repository is gone
+        git_dir = part.get("git_dir") or os.path.join(part["toplevel"], ".git")
+        if not os.path.exists(git_dir):
+            raise SnapshotError(f"the git snapshot of {part['toplevel']} is gone: its git data {git_dir} "
+                                "(where guardsh kept it, under refs/guardsh/undo/) no longer exists")
+        for ref in (part.get("refs") or {}).values():
+            try:
+                git_mod.git(part["toplevel"], "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+            except git_mod.GitFailed:
+                raise SnapshotError(f"the git snapshot of {part['toplevel']} is damaged: {ref} is missing "
+                                    f"from {git_dir}") from None
+
+
 def _restore_targets(manifest: Manifest) -> list:
     """What restoring `manifest` would overwrite, as targets for the restore's own snapshot."""
     targets: list = []
@@ -259,7 +279,11 @@ def _restore_targets(manifest: Manifest) -> list:
         if part["kind"] == "git":
             if not os.path.isdir(part["toplevel"]):
                 continue  # restore() says the repository is gone
-            target, written = git_mod.restore_overwrites(part)
+            try:
+                target, written = git_mod.restore_overwrites(part)
+            except git_mod.GitFailed as e:
+                raise SnapshotError(f"cannot read the repository {part['toplevel']} to keep what the "
+                                    f"restore overwrites: {e}") from None
             targets.append(target)
             if written:
                 targets.append(PathsTarget(tuple(written), files_mod.UNLINK, record_absent=True))
