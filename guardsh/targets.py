@@ -29,7 +29,7 @@ import stat
 from .model import DYN, Word
 from .textmatch import glob_match
 
-CLASSES = ("dynamic", "guard", "root", "device", "system", "home", "outside", "project-root", "vcs",
+CLASSES = ("dynamic", "guard", "guard-holder", "root", "device", "system", "home", "outside", "project-root", "vcs",
            "data", "project", "artifact", "tmp", "null")
 
 ARTIFACT_NAMES = {
@@ -117,8 +117,9 @@ def classify(word: Word | str, cwd: str | None, project: str | None, home: str) 
     path = _normalise(text if text.startswith("/") else os.path.join(cwd or "/", text))
     if path.startswith(_NULL) or path.startswith("/dev/fd/") or path.startswith("/proc/self/fd"):
         return "null"
-    if _is_guard_file(path, project, home):
-        return "guard"
+    guard = _guard_class(path, project, home)
+    if guard:
+        return guard
     if path in ("/", "/*", "/.*"):
         return "root"
     if _is_device(path):
@@ -199,11 +200,19 @@ DESTROYED_BY_WRITING = (r"\.(?:db|sqlite3?|dump)$|^/etc/|(?:^|/)\.ssh/|(?:^|/)\.
                         r"(?:settings[^/]*|hooks)\.json$")
 
 
-def _is_guard_file(path: str, project: str | None, home: str) -> bool:
+def _guard_class(path: str, project: str | None, home: str) -> str | None:
+    """"guard" for guardsh's own files and the agents' hook settings (and what
+    is inside them); "guard-holder" for a folder that holds one (~/.config, a
+    project with .claude/settings.json), but not the home itself or /. A holder
+    is only lost by what acts on everything inside it (deleting, moving or a
+    recursive chmod of the folder); `touch .` or `chmod u+w .` in a project
+    leave the settings inside it alone, so the rules tell the two apart."""
     roots = _guard_roots(project, home)
-    # A folder holding them counts too (~/.config), but not the home itself or /.
-    holder = path.startswith(home.rstrip("/") + "/")
-    return any(path == r or path.startswith(r + "/") or holder and r.startswith(path + "/") for r in roots)
+    if any(path == r or path.startswith(r + "/") for r in roots):
+        return "guard"
+    if path.startswith(home.rstrip("/") + "/") and any(r.startswith(path + "/") for r in roots):
+        return "guard-holder"
+    return None
 
 
 _GUARD_ROOTS: dict[tuple, list[str]] = {}

@@ -53,6 +53,7 @@ from .match import Context, Match
 KEEPABLE_CLASSES = frozenset({"project", "data", "vcs", "project-root"})
 # What a class is, in the reason a line is asked about instead of kept.
 _CLASS_WORDS = {"dynamic": "only known at run time", "guard": "guardsh's own or an agent's hook settings",
+                "guard-holder": "a folder holding guardsh's own or an agent's hook settings",
                 "root": "the whole file system", "device": "a device", "system": "a system path",
                 "home": "in your home directory, outside the project", "outside": "outside the project"}
 # Wrappers that run the command on this machine, as this user, where the reader

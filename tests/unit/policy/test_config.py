@@ -31,7 +31,7 @@ CASES = [
     ('[[rule]]\nid = "BadId"\nreason = "x"\naction = "confirm"\n[[rule.match]]\nprogram = "rm"\n',
      ["{p}:2: rule 'BadId': key 'id': must be 'family.kebab-name' in lower case, like 'git.push-force'"]),
     ('[[rule]]\nid = "my.rule"\nreason = "x"\naction = "confirm"\n[[rule.match]]\nprogram = "rm"\ntargets = ["hom"]\n',
-     ["{p}:7: rule 'my.rule': key 'targets': unknown class 'hom' (did you mean 'home'?) (classes: dynamic, guard, root, device, "
+     ["{p}:7: rule 'my.rule': key 'targets': unknown class 'hom' (did you mean 'home'?) (classes: dynamic, guard, guard-holder, root, device, "
       "system, home, outside, project-root, vcs, data, project, artifact, tmp, null)"]),
     ('[settings]\nconfirm_timeout = "soon"\n', ["{p}:2: settings: key 'confirm_timeout': expected an integer, got a string 'soon'"]),
     ('x = [1,\n', ["{p}:1: TOML syntax: Invalid value at the end of the file"]),
