@@ -498,6 +498,15 @@ class Walker:
         finally:
             scan.cwd, scan.vars, scan.functions, scan.aliases, scan.maybe_functions = saved
 
+    def _walk_statement(self, node, stdin: Stdin | None) -> Command | None:
+        """A statement ended by `&` runs in a background subshell: what it
+        defines or changes does not outlive it (`rm() { :; } & rm -rf ~` runs
+        the program rm; `cd /x & rm -rf *` removes here)."""
+        after = node.next_sibling
+        if after is not None and after.type == "&":
+            return self._isolated(lambda: self.walk(node, stdin))
+        return self.walk(node, stdin)
+
     def _walk_children(self, node, stdin: Stdin | None) -> Command | None:
         """Compound statements and everything else: walk the parts in order.
         Words met here (for lists, case subjects, [[ tests ]]) are evaluated
@@ -507,7 +516,7 @@ class Walker:
             if c.type in _STATEMENT_TYPES or c.type.endswith("_statement") or c.type in (
                     "do_group", "else_clause", "elif_clause", "case_item", "compound_statement",
                     "subshell", "list", "program"):
-                last = self.walk(c, stdin)
+                last = self._walk_statement(c, stdin)
             else:
                 self.word(c)
         return last
@@ -561,7 +570,7 @@ class Walker:
         *) return;; esac`: the rest of a stock .bashrc is for interactive shells)."""
         for c in root.named_children:
             self.returned = False
-            self.walk(c, self.stdin)
+            self._walk_statement(c, self.stdin)
             if sourced and (self.returned or c.type == "command" and self._text(c).split()[:1] == ["return"]):
                 return
 

@@ -385,3 +385,33 @@ def test_bashlex_reader_isolates_a_subshell():
 def test_bashlex_reader_does_not_run_a_function_where_it_is_defined():
     # tree-sitter fails on this line; the body's cd runs only when fn is called (in the pipeline).
     assert cwds("fn() { cd d1; }; fn | alpha >o1 <<<hi")[-1] == ("alpha", "/w")
+
+
+@pytest.mark.parametrize("line, expected", [
+    # `&` runs the statement in a background subshell: what it defines or changes stays there.
+    ("rm() { :; } & rm -rf ~", [("rm -rf /h", "/w")]),
+    ("cd d1 & alpha", [("cd d1", "/w"), ("alpha", "/w")]),
+    ("{ cd d1 & alpha; }", [("cd d1", "/w"), ("alpha", "/w")]),
+    ("cd d1 && beta & alpha", [("cd d1", "/w"), ("beta", "/w/d1"), ("alpha", "/w")]),
+    ("cd d1; alpha &", [("cd d1", "/w"), ("alpha", "/w/d1")]),
+])
+def test_a_backgrounded_statement_changes_nothing_after_it(line, expected):
+    assert cwds(line) == expected
+
+
+@pytest.mark.parametrize("line", ["rm() { :; } & rm -rf ~", "alias rm=: & rm -rf ~"])
+def test_a_function_defined_in_the_background_is_not_the_one_called(line, isolated_home):
+    result = run_guardsh(["check", "--json", line], isolated_home)
+    assert json.loads(result.stdout)["decision"] != "allow"
+
+
+def test_bashlex_reader_runs_a_backgrounded_list_in_a_subshell():
+    from guardsh.shell import bashlex
+    from guardsh.shell.budget import Budget
+    from guardsh.shell.session import ShellSession
+
+    scan = ShellSession({}, "/w", "/h", Budget(10))
+    bashlex.walk("cd d1 && beta & rm() { :; } & alpha; rm -rf ~", scan, ())
+    seen = [(" ".join(w.text for w in c.argv), c.cwd) for c in scan.commands]
+    assert seen[:2] == [("cd d1", "/w"), ("beta", "/w/d1")]
+    assert ("alpha", "/w") in seen and seen[-1] == ("rm -rf /h", "/w")
