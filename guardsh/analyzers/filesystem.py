@@ -105,7 +105,9 @@ def _stdin_empty(cmd: Command) -> bool:
         return stdin.path is not None and stdin.path.text == "/dev/null"
     if stdin.kind == "text":
         return stdin.text is not None and not stdin.text.strip()
-    return stdin.source is not None and _writes_nothing(stdin.source) and not stdin.source.redirects
+    # A writer that writes nothing still writes nothing whatever its redirections
+    # say (`{ true | crontab; } |& tee log` gives true a 2>&1).
+    return stdin.source is not None and _writes_nothing(stdin.source)
 
 
 def _reads(cmd: Command, path: str, own_args: bool = True) -> bool:
