@@ -59,6 +59,36 @@ def targets_of(keeps: list[Keep]) -> list | Unkeepable:
             return Unkeepable(f"guardsh does not know how to keep {keep.kind!r}")
     if not out:
         return Unkeepable("none of what it would destroy exists, so there is nothing to keep")
+    return _no_shared_inodes(out)
+
+
+def _inside(path: str, directory: str) -> bool:
+    return path == directory or path.startswith(directory.rstrip("/") + "/")
+
+
+def _no_shared_inodes(targets: list) -> list | Unkeepable:
+    """The engine's own check behind the policy's (policy/keep.py): a hard link
+    keeps what an unlink destroys only if nothing writes the inode first, so an
+    unlink target that overlaps another target of the line (an in-place
+    overwrite, or a repository whose git command rewrites its work tree) is
+    copied instead; and no path target may hold a git target's .git, where
+    the git snapshot itself is kept."""
+    repos = [os.path.realpath(t.repo) for t in targets if isinstance(t, GitTarget)]
+    written = [p.rstrip("/") for t in targets if isinstance(t, PathsTarget) and t.mode == OVERWRITE
+               for p in t.paths]
+    out = []
+    for t in targets:
+        if isinstance(t, PathsTarget):
+            roots = [p.rstrip("/") for p in t.paths]
+            for root in roots:
+                if any(".git" in root.split("/") and _inside(repo, os.path.dirname(root)) or _inside(repo, root)
+                       for repo in repos):
+                    return Unkeepable(f"{root} holds the git data where guardsh keeps the line's git snapshot")
+            shared = any(_inside(r, w) or _inside(w, r) for r in roots for w in written) or \
+                any(_inside(r, repo) for r in roots for repo in repos)
+            if t.mode == UNLINK and shared:
+                t = dataclasses.replace(t, mode=OVERWRITE)
+        out.append(t)
     return out
 
 

@@ -156,3 +156,37 @@ def test_an_agents_wrapped_keepable_line_stays_snapshot(world, isolated_home, co
     verdict = json.loads(run_guardsh(["check", "--json", claude_wrapper(snap, command)], isolated_home,
                                      cwd=project).stdout)
     assert verdict["decision"] == "snapshot", verdict
+
+
+def test_the_engine_copies_instead_of_linking_what_another_target_writes_in_place(world, isolated_home):
+    """Behind the policy's check: given an in-place overwrite of data/a.csv and
+    an unlink of data (as a line that wrote first would need), the engine
+    keeps data by copy, so writing the inode before the delete changes no kept byte."""
+    from guardsh.model import Keep
+    from guardsh.outcome.keeping import targets_of
+    from guardsh.outcome.snapshot import Settings, Store, plan, restore, take
+
+    project, _ = world
+    opts = {"globs": (False,), "project": str(project), "home": str(isolated_home)}
+    targets = targets_of([Keep("paths-overwrite", (str(project / "data/a.csv"),), opts),
+                          Keep("paths-unlink", (str(project / "data"),), opts)])
+    store = Store(str(isolated_home / "store"))
+    snap = take(plan(targets, Settings()), "test", str(project), Settings(), store)
+    before = tree_picture(project / "data")
+    with open(project / "data/b.csv", "r+") as f:  # in place: the same inode
+        f.truncate(0)
+    sh(project, "rm -rf data")
+    restore(snap.id, Settings(), store, keep_current=False)
+    assert tree_picture(project / "data") == before
+
+
+def test_the_engine_refuses_to_keep_a_repositorys_git_data_beside_its_git_snapshot(world, isolated_home):
+    from guardsh.model import Keep
+    from guardsh.outcome.keeping import targets_of
+
+    project, _ = world
+    opts = {"globs": (False,), "project": str(project), "home": str(isolated_home)}
+    git = Keep("git", (str(project),), {"untracked": "untracked", "pathspecs": (), "project": str(project),
+                                         "home": str(isolated_home)})
+    found = targets_of([git, Keep("paths-unlink", (str(project / ".git"),), opts)])
+    assert not found and "git snapshot" in found.reason
