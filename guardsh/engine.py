@@ -33,6 +33,10 @@ def judge(text: str, ruleset: RuleSet, cwd: str | None = None, home: str | None 
     return verdict
 
 
+# Codex's per-command wrapper is about 38 KB; Claude Code's far shorter.
+_LONGEST_WRAPPER = 256 * 1024
+
+
 def _show_the_agents_command(verdict: Verdict, text: str, ruleset: RuleSet, cwd, home, budget: float) -> None:
     """When `text` is an agent's wrapper around one command (Claude Code's
     `... && eval 'CMD' < /dev/null && ...`, Codex's `... exec SHELL -c 'CMD'`),
@@ -41,6 +45,8 @@ def _show_the_agents_command(verdict: Verdict, text: str, ruleset: RuleSet, cwd,
     wrapper does is hidden behind the command. Only blocked lines pay for it."""
     from .shell.shown import agent_command
 
+    if len(text) > _LONGEST_WRAPPER:
+        return  # no agent's wrapper is this long; parsing it again would cost seconds
     found = agent_command(text)
     if found is None:
         return

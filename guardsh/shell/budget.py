@@ -17,6 +17,10 @@ import time
 _cpu = getattr(time, "thread_time", time.process_time)  # this thread only, where there is a per-thread clock
 
 
+class BudgetExceeded(Exception):
+    """Reading the line has used up its CPU time."""
+
+
 class Budget:
     """`with Budget(0.2) as b: ... b.exceeded()`. Inside the `with`, time
     spent in an import statement that loads a new module is not counted."""

@@ -12,7 +12,7 @@ from ..analyzers import filesystem, secrets
 from ..argv import read_args
 from ..model import DYN, Command, Effect, ProgramSpec, Stdin
 from . import terminal, treesitter
-from .budget import Budget
+from .budget import Budget, BudgetExceeded
 from .evaluate import Evaluator
 from .files import FileReader
 from .wrappers import embedded_shell_lines, redirections_of, unwrap
@@ -24,10 +24,6 @@ MAX_DEPTH = 8  # nested bash -c / eval / scripts before giving up (fail closed)
 # destructive SQL statement or a GraphQL mutation, URL-encoded or not, or a payload file.
 _PAYLOAD_HINT = re.compile(r"(?i)\b(?:DROP|TRUNCATE|DELETE|UPDATE|ALTER|MERGE|mutation)\b|"
                            r"\.(?:sql|cql|hql|psql|graphql|gql)$")
-
-
-class BudgetExceeded(Exception):
-    pass
 
 
 class ShellSession(Evaluator, FileReader):
@@ -68,6 +64,7 @@ class ShellSession(Evaluator, FileReader):
         self.shell_flags: str | None = None  # $-, where known (read_line)
         self.files_consulted = 0  # files read or looked for: a cached sourcing must have read none
         self.budget = budget if budget is not None else Budget(0.2)
+        self.words_read = 0  # words expanded so far, for the budget (treesitter.Walker.words)
 
     # --- entry points -----------------------------------------------------
 

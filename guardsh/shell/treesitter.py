@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 
 from ..model import DYN, SHELL_SETUP, Command, Redirect, Stdin, Word
+from .budget import BudgetExceeded
 
 _parser = None
 
@@ -971,6 +972,12 @@ class Walker:
         """One word node -> the words bash makes of it (field splitting of an
         unquoted $VAR, brace expansion, "$@" inside a function called with
         known words)."""
+        # One command can hold a million words (`a a a ...`): the budget is
+        # checked here too, not only per command (every 256 words: the CPU
+        # clock is a system call).
+        self.scan.words_read += 1
+        if not self.scan.words_read & 255 and self.scan.budget.exceeded():
+            raise BudgetExceeded
         temporaries = self.scan.temporaries
         if temporaries:
             text = self._text(node).strip('"')
