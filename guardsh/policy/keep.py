@@ -28,7 +28,13 @@ line as a whole must pass three checks (`_line_changes_what_is_kept`):
    from what is destroyed. A kept command that overwrites in place counts as
    such a write for the kept destructions after it whose paths overlap it.
    Commands after the last kept destruction on a line with none of those
-   constructs are free: they run on what is left (`git clean -fd && npm test`).
+   constructs are free: they run on what is left (`git clean -fd && npm test`);
+   they are judged as they would be alone (a blocked one makes the whole line
+   asked about, as every match must be keepable). A kept command's own
+   redirection into what a hard link keeps (`rm -rf data 2> data/log`) counts
+   as a write before it. Setting, anywhere on the line, what changes where a
+   kept path or repository resolves (GIT_DIR and git's other repository
+   variables, GLOBIGNORE, shopt -s dotglob/nocaseglob/globstar) also asks.
 2. No kept path holds guardsh's own undo store for another part of the line:
    a repository's .git (or a directory above the repository) when the line
    also keeps git state there, or guardsh's data directory.
@@ -110,17 +116,26 @@ def keeps_for(matches: list[Match], ctx: Context, settings: dict, programs: dict
 # A program missing here is one whose writes guardsh does not bound.
 READ_ONLY_PROGRAMS = frozenset({
     "cd", "pushd", "popd", "pwd", "echo", "printf", "true", "false", ":", "test", "[", "[[", "ls", "cat",
-    "head", "tail", "wc", "grep", "egrep", "fgrep", "rg", "which", "type", "command", "hash", "set", "shopt",
+    "head", "tail", "wc", "grep", "egrep", "fgrep", "which", "type", "command", "hash", "set", "shopt",
     "export", "declare", "typeset", "local", "readonly", "unset", "alias", "unalias", "source", ".", "eval",
     "sleep", "date", "id", "whoami", "uname", "basename", "dirname", "realpath", "readlink", "stat", "du", "df",
-    "exit", "return", "break", "continue", "shift", "printenv", "diff", "cmp", "file", "tree", "nproc", "then",
-    "else", "fi", "do", "done", "esac", "builtin", "enable", "caller", "getopts", "let", "read", "mapfile",
-    "readarray", "dirs", "jobs", "times", "ulimit", "complete", "compgen", "compopt", "bind", "history",
+    "exit", "return", "break", "continue", "shift", "printenv", "diff", "cmp", "nproc",
+    "builtin", "caller", "getopts", "let", "read", "mapfile",
+    "readarray", "dirs", "jobs", "times", "ulimit", "complete", "compgen", "compopt",
     "dircolors", "tr", "cut", "seq", "tty", "tput", "locale", "getconf", "expr", "md5sum", "sha1sum", "sha256sum",
     "base64", "base32",
 })
 # Options that make one of those write a file after all (BSD base64 -o FILE).
 _OUTPUT_OPTIONS = re.compile(r"^(?:-o|--output)")
+# Options of a read-only git subcommand that write a file or run a program.
+_GIT_WRITING_OPTIONS = re.compile(r"^(?:--output|-O|--open-files-in-pager|--ext-diff)")
+# Names that change what a kept path or repository resolves to when set earlier
+# on the line: git's repository variables, the glob options that widen what a
+# pattern matches beyond what guardsh expands (dot files, case, `**`).
+_RESOLUTION_NAMES = re.compile(r"\b(?:GIT_DIR|GIT_WORK_TREE|GIT_INDEX_FILE|GIT_OBJECT_DIRECTORY|GIT_COMMON_DIR|"
+                               r"GIT_NAMESPACE|GLOBIGNORE|dotglob|nocaseglob|globstar)\b")
+_SETS_NAMES = frozenset({"export", "declare", "typeset", "readonly", "local", "set", "let", "read", "mapfile",
+                         "readarray", "printf", "eval", "source", "."})
 # git subcommands that leave files, refs and the index as they are.
 READ_ONLY_GIT = frozenset({"status", "log", "diff", "show", "rev-parse", "ls-files", "describe", "blame",
                            "shortlog", "grep", "ls-tree", "cat-file", "rev-list", "whatchanged", "help", "version"})
@@ -151,13 +166,30 @@ def _line_changes_what_is_kept(matches: list[Match], keeps: list[Keep], commands
                 if ".git" in p.split("/") or _inside(repo, p):
                     return (f"the line also deletes {p}, which holds the repository's git data, where guardsh "
                             "keeps its git snapshot")
+    if line is not None and _RESOLUTION_NAMES.search(line):
+        return (f"the line names {_RESOLUTION_NAMES.search(line)[0]}, which changes what a kept path or "
+                "repository resolves to")
     if not commands:
         return None
+    for c in commands:
+        words = [w.text for w in c.args]
+        sets = (c.name == "shopt" and "-s" in words) or c.name in _SETS_NAMES or not c.argv
+        if sets and any(_RESOLUTION_NAMES.search(t) for t in words + list(c.assigns)):
+            return f"`{c.display()[:80]}` changes what a kept path or repository resolves to"
     kept = {id(m.command) for m in matches}
     order = [i for i, c in enumerate(commands) if id(c) in kept]
     last = max(order) if order else -1
     ordered = line is not None and not _UNORDERED.search(_SEQUENCE_OPERATORS.sub(" ", line))
     by_command = {id(m.command): k for m, k in zip(matches, keeps)}
+    # A kept command's own redirections are opened before it runs: one into
+    # what a hard link keeps would change the kept inode (`rm -rf data 2> data/log`).
+    linked = [p for k in keeps if k.kind == "paths-unlink" for p in k.paths]
+    for c in commands:
+        if id(c) in kept:
+            for target in _written_files(c):
+                if DYN in target or any(_overlaps(target, p) for p in linked):
+                    where = "a file only known at run time" if DYN in target else target
+                    return f"`{c.display()[:80]}` writes {where} before what is kept there is destroyed"
     for i, c in enumerate(commands):
         if ordered and i >= last:
             break
@@ -184,16 +216,25 @@ def _overlaps(a: str, b: str) -> bool:
     return _inside(a, b) or _inside(b, a)
 
 
-def _may_write(cmd: Command, programs) -> bool:
-    """Can this command change a file? True unless it certainly cannot."""
-    if any(not e.kind.startswith("secrets.") for e in cmd.effects):
-        return True
+def _written_files(cmd: Command) -> list[str]:
+    """The files its redirections open for writing, as absolute paths (DYN
+    inside when only known at run time)."""
+    out = []
     for r in cmd.redirects:
         if r.op.startswith("<") and r.op != "<>":
             continue
         target = r.target.text if r.target is not None else ""
         if r.target is None or target in _NOT_A_FILE or re.fullmatch(r"[0-9]*-?", target):
             continue  # 2>&1, >&-
+        out.append(DYN if r.target.dynamic or cmd.cwd is None else os.path.join(cmd.cwd, target))
+    return out
+
+
+def _may_write(cmd: Command, programs) -> bool:
+    """Can this command change a file? True unless it certainly cannot."""
+    if any(not e.kind.startswith("secrets.") for e in cmd.effects):
+        return True
+    if _written_files(cmd):
         return True
     if not cmd.argv:
         return False  # an assignment
@@ -201,7 +242,8 @@ def _may_write(cmd: Command, programs) -> bool:
         spec = programs.get("git")
         _, i = parse_args(cmd.args, spec.value_options if spec else frozenset({"-C", "-c"}),
                           stop_at_first_positional=True)
-        return i >= len(cmd.args) or cmd.args[i].text not in READ_ONLY_GIT
+        return (i >= len(cmd.args) or cmd.args[i].text not in READ_ONLY_GIT
+                or any(_GIT_WRITING_OPTIONS.match(w.text) for w in cmd.args[i:]))
     if cmd.name in ("base64", "base32"):
         return any(_OUTPUT_OPTIONS.match(w.text) for w in cmd.args)
     return cmd.name not in READ_ONLY_PROGRAMS

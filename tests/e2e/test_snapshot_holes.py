@@ -190,3 +190,18 @@ def test_the_engine_refuses_to_keep_a_repositorys_git_data_beside_its_git_snapsh
                                          "home": str(isolated_home)})
     found = targets_of([git, Keep("paths-unlink", (str(project / ".git"),), opts)])
     assert not found and "git snapshot" in found.reason
+
+
+def test_a_symlink_made_after_the_kept_delete_is_replaced_by_undo_not_followed(world, isolated_home):
+    """After the last kept destruction the line may change the names freely:
+    undo puts the kept directory back in place of the link and never writes
+    through it."""
+    project, outside = world
+    before = picture(project, outside)
+    result = run_guardsh(["-c", "rm -rf data && ln -s ../outside data"], isolated_home, cwd=project)
+    assert result.returncode == 0 and (project / "data").is_symlink(), result.stderr.decode()
+    undone = run_guardsh(["undo", KEPT_ID.search(result.stderr.decode())[1]], isolated_home, cwd=project)
+    assert undone.returncode == 0, undone.stderr.decode()
+    after = picture(project, outside)
+    after["refs"], before["refs"] = None, None
+    assert after == before and not (project / "data").is_symlink()
