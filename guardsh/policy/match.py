@@ -74,7 +74,7 @@ def _option_values(cmd: Command, parsed, option: str) -> list[str]:
 
 def _match(m: Matcher, cmd: Command, programs, ctx: Context):
     target = detail = None
-    if m.program and cmd.name not in m.program and not any(glob_match(cmd.name, p) for p in m.program):
+    if m.program and cmd.name not in m.program and not any(glob_match(cmd.name, p) for p in _patterns(m.program)):
         return None
     if m.unknown_program and (cmd.name in ctx.known or not cmd.name):
         return None

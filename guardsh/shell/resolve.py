@@ -71,11 +71,25 @@ def path_entries(cmd: Command, scan) -> list[str]:
     return entries
 
 
+def _search_dirs(cmd: Command, scan) -> list[str]:
+    """path_entries as absolute, normal directories, worked out once per PATH
+    value and working directory in a line (every command of every line asks)."""
+    key = (cmd.assigns["PATH"].text if "PATH" in cmd.assigns else scan.vars.get("PATH"), scan.cwd)
+    cache = scan.__dict__.setdefault("_search_dirs", {})
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = [os.path.normpath(e if e.startswith("/") else scan.abs_path(e))
+                              for e in path_entries(cmd, scan)]
+    return found
+
+
 def which(name: str, cmd: Command, scan) -> str | None:
     """The file bash will run for `name`, as its PATH search finds it (stat only). A file
     the line writes before this command is the one found, whatever is on disk now."""
-    for entry in path_entries(cmd, scan):
-        full = os.path.normpath(os.path.join(entry if os.path.isabs(entry) else scan.abs_path(entry), name))
+    if "/" in name or name in (".", ".."):
+        return None  # a name with a slash is not searched for on PATH
+    for directory in _search_dirs(cmd, scan):
+        full = directory + "/" + name if directory != "/" else "/" + name
         if full in scan.written:
             return full
         try:
