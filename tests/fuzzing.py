@@ -350,13 +350,14 @@ class FuzzStats:
     failures: list[FuzzFailure] = field(default_factory=list)
 
 
-STDIN_DEPENDENT_RULES = {"guard.unguarded-shell"}
+STDIN_DEPENDENT_RULES = {"guard.unguarded-shell", "guard.interactive-program"}
 
 
 def blocked_seeds(ruleset, extra: Sequence[str] = ()) -> list[str]:
     """Lines the rules block on their own: the fail-open oracle's starting points."""
-    # A shell waiting for commands from outside the line is harmless once a
-    # pipe feeds it known text, so those examples cannot seed "pipe reader".
+    # A shell or interpreter waiting for commands from outside the line (a
+    # terminal an agent types into later) is harmless once a pipe feeds it
+    # known text, so those examples cannot seed "pipe reader".
     candidates = list(DESTRUCTIVE) + [x for r in ruleset.rules if r.id not in STDIN_DEPENDENT_RULES
                                       for x in r.examples_match] + list(extra)
     # A heredoc's terminator must stay alone on its line, which contexts that
