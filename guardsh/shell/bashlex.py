@@ -158,6 +158,8 @@ class _Emitter:
 
     def command(self, n, stdin: Stdin | None) -> Command:
         argv, assigns, redirects = [], {}, []
+        # `a |& b`'s 2>&1 is this command's, not that of a $( ) in its words.
+        stderr_to_pipe, self.stderr_to_pipe = self.stderr_to_pipe, False
         for part in n.parts:
             if part.kind == "word":
                 argv.extend(self.words(part))
@@ -169,9 +171,8 @@ class _Emitter:
                 stdin = self.redirect(part, redirects) or stdin
             elif part.kind in ("compound", "function"):
                 self.node(part, None)
-        if self.stderr_to_pipe:  # `a |& b`: 2>&1 |, after a's own redirections
+        if stderr_to_pipe:  # `a |& b`: 2>&1 |, after a's own redirections
             redirects.append(Redirect(">&", Word("1", "1"), "2"))
-            self.stderr_to_pipe = False
         # A group's redirections come first, as bash makes them (as in treesitter._emit).
         redirects[:0] = [r for outer, _ in self.scan.pending_redirects for r in outer]
         for _, outer_stdin in self.scan.pending_redirects:
@@ -241,6 +242,10 @@ class _Emitter:
     def word(self, n) -> Word:
         """bashlex has removed the quotes; put DYN where run-time parts were."""
         text = n.word
+        if not getattr(n, "parts", None):
+            # bashlex keeps some quotes of a word quoted in pieces ('a '"'"'b'
+            # came back as a '"'"'b): a word without expansions is read here.
+            text = _dequoted(self.source[n.pos[0]:n.pos[1]], text)
         for p in getattr(n, "parts", None) or []:
             if p.kind in ("commandsubstitution", "processsubstitution"):
                 self.node(p.command, None)
@@ -256,6 +261,40 @@ class _Emitter:
                     written += ")"  # bashlex ends a substitution before its `)`
                 text = text.replace(written, DYN, 1) if written in text else DYN
         return Word(text, n.word, _unquoted_glob(self.source[n.pos[0]:n.pos[1]]))
+
+
+def _dequoted(raw: str, fallback: str) -> str:
+    """The value of a word with no expansions, as bash removes its quotes;
+    `fallback` for what this does not read ($'...', $"...", expansions)."""
+    out, i, quote = [], 0, None
+    while i < len(raw):
+        c = raw[i]
+        if c in "$`" and quote != "'":
+            return fallback
+        if quote == "'":
+            if c == "'":
+                quote = None
+            else:
+                out.append(c)
+        elif quote == '"':
+            if c == '"':
+                quote = None
+            elif c == "\\" and raw[i + 1:i + 2] in ('"', "\\", "\n"):
+                i += 1
+                if raw[i] != "\n":
+                    out.append(raw[i])
+            else:
+                out.append(c)
+        elif c in "'\"":
+            quote = c
+        elif c == "\\" and i + 1 < len(raw):
+            i += 1
+            if raw[i] != "\n":
+                out.append(raw[i])
+        else:
+            out.append(c)
+        i += 1
+    return fallback if quote else "".join(out)
 
 
 def _unquoted_glob(raw: str) -> bool:

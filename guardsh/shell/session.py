@@ -57,7 +57,7 @@ class ShellSession(Evaluator, FileReader):
         self.scripts: list[str] = []  # scripts being read, to cut cycles
         self.calls: list = []  # functions (name, body) and aliases being expanded
         self.pure_calls: set[tuple] = set()  # function calls already judged that changed nothing
-        self.body_variables: dict[int, list[str]] = {}  # function body -> the variables it reads
+        self.body_variables: dict[bytes, list[str]] = {}  # function body's text -> the variables it reads
         # $1, $2, "$@" where they are known: inside a function called with
         # known words (`f awk '{print}'` runs awk for f() { "$@"; }); None = unknown.
         self.positional: list | None = None
@@ -157,14 +157,21 @@ class ShellSession(Evaluator, FileReader):
         # A call that would see the same variables in the same directory as an
         # earlier one, of a body that changed no state then, adds nothing new
         # (a script calling log() 300 times is judged once for it).
-        names = self.body_variables.get(id(body))
+        # Keyed by the body's text, not id(body): a body defined in a subshell is
+        # forgotten and its node freed, and a later body could get its id and be
+        # skipped as judged (`( f() { true; }; f ) && f() { rm -rf ~; }; f`).
+        written = source[body.start_byte:body.end_byte]
+        names = self.body_variables.get(written)
         if names is None:
             import re
 
-            text = source[body.start_byte:body.end_byte].decode("utf-8", "surrogateescape")
-            names = self.body_variables[id(body)] = sorted(set(re.findall(r"\$\{?([A-Za-z_]\w*)", text)))
-        key = (id(body), self.cwd, tuple(self.vars.get(name) for name in names), tuple(w.text for w in cmd.args),
-               tuple((r.op, r.fd, r.target.text if r.target else None) for r in cmd.redirects))
+            text = written.decode("utf-8", "surrogateescape")
+            names = self.body_variables[written] = sorted(set(re.findall(r"\$\{?([A-Za-z_]\w*)", text)))
+        key = (written, self.cwd, tuple(self.vars.get(name) for name in names), tuple(w.text for w in cmd.args),
+               tuple((r.op, r.fd, r.target.text if r.target else None) for r in cmd.redirects),
+               # ... and the functions it may call: `g() { h; }; h() { :; }; g; h() { rm -rf ~; }; g`
+               tuple(sorted((name, _definition(value)) for name, value in self.functions.items())),
+               tuple(sorted(self.maybe_functions)))
         if key in self.pure_calls:
             return
         before = self._state()
@@ -293,6 +300,15 @@ class ShellSession(Evaluator, FileReader):
         if shifted.content_arg:
             shifted.content_arg += 1  # content positions count from after the subcommand
         return shifted
+
+
+def _definition(value) -> str | bytes:
+    """A function's body as written, parsed (body node, source) or not yet
+    (its text, as the source cache keeps it)."""
+    if isinstance(value, str):
+        return value
+    body, source = value
+    return source[body.start_byte:body.end_byte]
 
 
 def _same_shell(label: str) -> bool:

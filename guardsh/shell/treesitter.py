@@ -499,6 +499,19 @@ class Walker:
         finally:
             scan.cwd, scan.vars, scan.functions, scan.aliases, scan.maybe_functions = saved
 
+    def _stdout_captured(self, walk):
+        """Inside $( ), ` ` and <( ), stdout is the pipe guardsh reads the value
+        from: a group's stdout redirections (`{ a $(b); } > f`) are not b's;
+        its stderr and stdin ones are."""
+        scan = self.scan
+        outer = scan.pending_redirects
+        scan.pending_redirects = [([_stderr_part(r) for r in redirects if not _writes_stdout(r)], stdin)
+                                  for redirects, stdin in outer]
+        try:
+            return walk()
+        finally:
+            scan.pending_redirects = outer
+
     def _walk_statement(self, node, stdin: Stdin | None) -> Command | None:
         """A statement ended by `&` runs in a background subshell: what it
         defines or changes does not outlive it (`rm() { :; } & rm -rf ~` runs
@@ -559,7 +572,7 @@ class Walker:
                 last = None
                 for i, c in enumerate(item.children):
                     if c.is_named and item.field_name_for_child(i) != "value" and c.type != "comment":
-                        last = self.walk(c, stdin)
+                        last = self._walk_statement(c, stdin)
                         if c.type == "command" and self._text(c).split()[:1] == ["return"]:
                             self.returned = True
                 return last
@@ -1081,7 +1094,7 @@ class Walker:
             # In backticks bash first removes the backslash before $ ` \, then
             # parses: `echo "\$(rm x)"` runs rm. Parse the text bash will see.
             inner = _unescape_backticks(self._text(node)[1:-1])
-            self._isolated(lambda: self.scan.parse(inner, self.via + ("`...`",)))
+            self._isolated(lambda: self._stdout_captured(lambda: self.scan.parse(inner, self.via + ("`...`",))))
             parts.append(DYN)
             return False
         if t in ("command_substitution", "process_substitution"):
@@ -1090,10 +1103,11 @@ class Walker:
             def walk_statements():
                 last = None
                 for c in statements:
-                    last = self.walk(c)
+                    last = self._walk_statement(c, None)
                 return last
 
-            last = self._isolated(walk_statements)
+            captured = t == "command_substitution" or self._text(node).startswith("<(")
+            last = self._isolated(lambda: self._stdout_captured(walk_statements) if captured else walk_statements())
             if len(statements) == 1 and last is not None and self.scan.sets_up_shell(last):
                 parts.append(SHELL_SETUP)  # eval "$(rbenv init -)", . <(asdf completion bash)
                 return False
@@ -1279,6 +1293,18 @@ def _has_glob(raw: str) -> bool:
         elif ch in "*?[":
             return True
     return False
+
+
+def _writes_stdout(r: Redirect) -> bool:
+    """A redirection of fd 1 only (`> f`, `1>> f`, `>&2`)."""
+    return r.op in (">", ">>", ">|", ">&") and r.fd in (None, "1")
+
+
+def _stderr_part(r: Redirect) -> Redirect:
+    """`&> f` inside a substitution: stdout is the pipe, stderr still goes to f."""
+    if r.op in ("&>", "&>>") and r.fd is None:
+        return Redirect(r.op[1:], r.target, "2")
+    return r
 
 
 def _unescape_backticks(s: str) -> str:

@@ -547,8 +547,12 @@ def structure(reading: Reading) -> list[tuple]:
         return n if n is not None or op.startswith("&") else ("0" if op.startswith("<") else "1")
 
     # A heredoc's or here-string's text is stdin, not a target (one reader keeps it, the other not).
-    return [(tuple(s.argv), tuple((op, fd(op, n), None if op.startswith("<<") else t) for op, n, t in s.redirects))
-            for s in reading.seen if s.argv or not all(_is_dup(r) for r in s.redirects)]  # `v=a 2>&1` opens nothing
+    # Each shape once, in the order first met: a call of a function whose body was already
+    # judged in the same state is not judged again (session.py's cache), and whether two
+    # bodies are "the same" depends on their text, which the re-print changes.
+    return list(dict.fromkeys(
+        (tuple(s.argv), tuple((op, fd(op, n), None if op.startswith("<<") else t) for op, n, t in s.redirects))
+        for s in reading.seen if s.argv or not all(_is_dup(r) for r in s.redirects)))  # `v=a 2>&1` opens nothing
 
 
 def _is_dup(redirect) -> bool:

@@ -250,6 +250,7 @@ def compound(inner):
         st.builds("{} && {}".format, inner, inner),
         st.builds("{} || {}".format, inner, inner),
         st.builds("{}; {}".format, inner, inner),
+        st.builds("{} & {}".format, inner, inner),  # a background subshell
         st.builds("{{ {}; }}".format, inner),
         st.builds("( {} )".format, inner),
         st.builds("fn() {{ {}; }}; fn".format, inner),

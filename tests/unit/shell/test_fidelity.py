@@ -394,6 +394,8 @@ def test_bashlex_reader_does_not_run_a_function_where_it_is_defined():
     ("{ cd d1 & alpha; }", [("cd d1", "/w"), ("alpha", "/w")]),
     ("cd d1 && beta & alpha", [("cd d1", "/w"), ("beta", "/w/d1"), ("alpha", "/w")]),
     ("cd d1; alpha &", [("cd d1", "/w"), ("alpha", "/w/d1")]),
+    ("echo $( cd d1 & alpha )", [("cd d1", "/w"), ("alpha", "/w"), ("echo \x00", "/w")]),
+    ("case x in x) cd d1 & alpha;; esac", [("cd d1", "/w"), ("alpha", "/w")]),
 ])
 def test_a_backgrounded_statement_changes_nothing_after_it(line, expected):
     assert cwds(line) == expected
@@ -415,3 +417,47 @@ def test_bashlex_reader_runs_a_backgrounded_list_in_a_subshell():
     seen = [(" ".join(w.text for w in c.argv), c.cwd) for c in scan.commands]
     assert seen[:2] == [("cd d1", "/w"), ("beta", "/w/d1")]
     assert ("alpha", "/w") in seen and seen[-1] == ("rm -rf /h", "/w")
+
+
+@pytest.mark.parametrize("line, expected", [
+    # tree-sitter fails on `v=a 2>&1 | ...`, so bashlex reads these; bashlex kept some
+    # quotes of a word quoted in pieces (found by the bash oracle's generated lines).
+    ("""v=a 2>&1 | eval 'rm -rf '"'"'/'"'"''""", [[], ["rm", "-rf", "/"]]),
+    # (v=a is set in its own pipeline part: "$v" is not known here.)
+    ("""v=a 2>&1 | eval 'alpha '"'"'p q'"'"' "$v"'""", [[], ["alpha", "p q", DYN]]),
+    ("""v=a 2>&1 | alpha "a\\"b" c\\ d 'e\\f' "g\\h" 'p'"q"r""", [[], ["alpha", 'a"b', "c d", "e\\f", "g\\h", "pqr"]]),
+])
+def test_bashlex_reader_removes_quotes_as_bash_does(line, expected):
+    assert [[w.text for w in c.argv] for c in read_line(line, {}, cwd="/w", home="/h", budget=10)] == expected
+
+
+def test_bashlex_reader_gives_the_pipe_stderr_to_the_command_not_its_substitution():
+    # tree-sitter fails on `v=a >o1 | ...`; found by the bash oracle's re-print check.
+    seen = commands("v=a >o1 | echo $( alpha ) |& beta")
+    assert ("alpha", []) in seen and ("echo \x00", ["2>&1"]) in seen
+
+
+@pytest.mark.parametrize("line, expected", [
+    # Found by the bash oracle's generated lines: a substitution's stdout is its pipe.
+    ("{ alpha $(beta a); } >o1", [("beta a", []), ("alpha \x00", [">o1"])]),
+    ("{ alpha <(beta); } >o1", [("beta", []), ("alpha \x00", [">o1"])]),
+    ("{ alpha $(beta a); } 2>e", [("beta a", ["2>e"]), ("alpha \x00", ["2>e"])]),
+    ("{ alpha $(beta a); } &>o1", [("beta a", ["2>o1"]), ("alpha \x00", ["&>o1"])]),
+])
+def test_a_groups_stdout_redirect_does_not_reach_a_substitution(line, expected):
+    assert commands(line) == expected
+
+
+@pytest.mark.parametrize("line", [
+    "( f() { true; }; f ) && f() { rm -rf ~; }; f",
+    "( fn() { beta; }; fn ) && fn() { rm -rf ~; }; fn",
+    # The cache of judged calls knew nothing of the functions a body calls.
+    "g() { h; }; h() { :; }; g; h() { rm -rf ~; }; g",
+])
+def test_a_judged_call_is_judged_again_when_what_it_runs_changed(line, isolated_home):
+    # Found by the bash oracle's generated lines: the judged-call cache was keyed
+    # by id() of a body node that had been freed, and the second body got its id
+    # (whether it did depends on the garbage collector: guardsh check allowed the first line).
+    assert ["rm", "-rf", "/h"] in argvs(line)
+    result = run_guardsh(["check", "--json", line], isolated_home)
+    assert json.loads(result.stdout)["decision"] != "allow"
