@@ -148,10 +148,16 @@ def make_recording_bash(bin_dir: Path, log: Path, files: Path) -> Path:
     return bash
 
 
+def read_jsonl(path: Path) -> list[dict]:
+    """The whole lines of a JSONL file another process may be appending to: a
+    line not yet ended by its newline is still being written (a Codex request
+    is ~100 KB, more than one write), so it is left for the next read."""
+    text = path.read_text() if path.exists() else ""
+    return [json.loads(line) for line in text.split("\n")[:-1] if line.strip()]
+
+
 def recorded(log: Path) -> list[dict]:
-    if not log.exists():
-        return []
-    return [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
+    return read_jsonl(log)
 
 
 # --- one agent run --------------------------------------------------------------
@@ -216,7 +222,7 @@ class Live:
         """Wait until the model has received at least n tool results; return them."""
         deadline = time.monotonic() + timeout
         while True:
-            requests = [json.loads(line) for line in self.path.read_text().splitlines()] if self.path.exists() else []
+            requests = read_jsonl(self.path)
             texts = tool_results(requests)
             if len(texts) >= n:
                 return texts
@@ -349,7 +355,7 @@ class World:
 
     def audit(self) -> list[dict]:
         log = self.home / ".local/state/guardsh/audit.jsonl"
-        return [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
+        return read_jsonl(log)
 
     def refusals(self) -> list[dict]:
         return [e for e in self.audit() if e.get("outcome") == "refused"]
