@@ -11,6 +11,8 @@ from guardsh.engine import judge
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SHAPES, RCFILES = FIXTURES / "agent-shapes", FIXTURES / "rcfiles"
+# Codex's snapshot script is the one the real-agent tests record and compare on every run.
+CODEX_SNAPSHOT_SCRIPT = FIXTURES.parent / "system/real_agents/shapes/codex-0.171.0/snapshot-script.sh"
 CAPTURE_HOME = {"claude": "/tmp/agents/ccrun/home", "codex": "/tmp/agents/run/home"}
 # Files an rc file sources rather than lines it holds: judged as `. FILE`.
 SOURCED = {"bash-completion-2.11-bash_completion.sh", "bash-completion-profile.d.sh"}
@@ -46,7 +48,7 @@ def claude_snapshot_script(home: Path) -> str:
 
 def codex_snapshot_script(home: Path) -> str:
     """What Codex runs as `SHELL -lc SCRIPT` once per session ($HOME/.bashrc)."""
-    return shape("codex-snapshot-create.sh")
+    return CODEX_SNAPSHOT_SCRIPT.read_text()
 
 
 STARTUPS = {"claude": claude_snapshot_script, "codex": codex_snapshot_script}

@@ -53,7 +53,8 @@ def test_a_program_given_its_input_on_the_line_is_not(line, ruleset):
 
 def test_codex_wrapper_starting_python_on_a_terminal_is_found(ruleset):
     # The last line of Codex 0.171.0's per-command wrapper for exec_command
-    # {"cmd": "python3 -i -q", "tty": true} (agent-shapes/codex-command-wrapper-tty-python.sh).
+    # {"cmd": "python3 -i -q", "tty": true} (the wrapper's shape:
+    # tests/fixtures/agent-shapes/codex-command-wrapper-1.sh).
     line = "if . '/nonexistent/snapshot.sh' >/dev/null 2>&1; then :; fi\nexec '/usr/bin/bash' -c 'python3 -i -q'"
     assert consoles(line, ruleset) == ["python3"]
 
