@@ -144,17 +144,9 @@ class _Emitter:
             elif items:  # ; & or a newline ends an and-or list
                 run = lambda: walk_and_or(self.scan, items, ops, lambda item: self.node(item, stdin))  # noqa: E731
                 # ... and `&` runs it in a background subshell: what it changes does not outlive it.
-                last = (self._isolated(run) if op == "&" else run()) or last
+                last = (self.scan.isolated(run) if op == "&" else run()) or last
                 items, ops = [], []
         return last
-
-    def _isolated(self, walk):
-        scan = self.scan
-        saved = scan.cwd, dict(scan.vars), dict(scan.functions), dict(scan.aliases), set(scan.maybe_functions)
-        try:
-            return walk()
-        finally:
-            scan.cwd, scan.vars, scan.functions, scan.aliases, scan.maybe_functions = saved
 
     def command(self, n, stdin: Stdin | None) -> Command:
         argv, assigns, redirects = [], {}, []

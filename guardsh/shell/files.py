@@ -34,19 +34,8 @@ class FileReader:
         full = self._abs(os.path.expanduser(path))
         if full in self.written:
             return None  # written earlier on this line: its content is not on disk yet
-        try:
-            fd = os.open(full, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-        except OSError:
-            return None
-        try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                return None
-            data = os.read(fd, MAX_FILE + 1)
-        except OSError:
-            return None
-        finally:
-            os.close(fd)
-        if len(data) > MAX_FILE:
+        data = _read_regular(full, MAX_FILE + 1)
+        if data is None or len(data) > MAX_FILE:
             return None
         return data.decode("utf-8", "replace")
 
@@ -111,18 +100,23 @@ _BINARY_MAGIC = (b"\x7fELF",) + ((b"\xfe\xed\xfa\xce", b"\xfe\xed\xfa\xcf", b"\x
 _HEAD = 80
 
 
-def _is_binary(path: str) -> bool:
-    """A regular file the system runs as a program, or bash refuses to read."""
+def _read_regular(path: str, limit: int) -> bytes | None:
+    """Up to `limit` bytes of a regular file; None for anything else, or on
+    an error. Opened without blocking and checked before reading: a FIFO or
+    a device could block or be consumed."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError:
-        return False
+        return None
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return False
-        head = os.read(fd, _HEAD)
+        return os.read(fd, limit) if stat.S_ISREG(os.fstat(fd).st_mode) else None
     except OSError:
-        return False
+        return None
     finally:
         os.close(fd)
-    return head.startswith(_BINARY_MAGIC) or b"\0" in head.split(b"\n", 1)[0]
+
+
+def _is_binary(path: str) -> bool:
+    """A regular file the system runs as a program, or bash refuses to read."""
+    head = _read_regular(path, _HEAD)
+    return head is not None and (head.startswith(_BINARY_MAGIC) or b"\0" in head.split(b"\n", 1)[0])

@@ -149,6 +149,16 @@ class ShellSession(Evaluator, FileReader):
 
     # --- what the shell itself does --------------------------------------
 
+    def isolated(self, walk):
+        """Run `walk` as a subshell: its `cd`, variables, functions and aliases
+        do not outlive it (after `( rm() { :; } )`, `rm` is the program again).
+        Both readers (treesitter.py, bashlex.py) walk subshells through here."""
+        saved = self.cwd, dict(self.vars), dict(self.functions), dict(self.aliases), set(self.maybe_functions)
+        try:
+            return walk()
+        finally:
+            self.cwd, self.vars, self.functions, self.aliases, self.maybe_functions = saved
+
     def report_unknown(self, kind: str, via, detail: str) -> None:
         self.commands.append(Command(argv=[], via=tuple(via), effects=[Effect(kind, detail=detail)]))
 

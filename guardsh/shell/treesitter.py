@@ -444,7 +444,7 @@ class Walker:
         if t == "unset_command":
             return self._command(node, [], stdin)
         if t == "subshell":
-            return self._isolated(lambda: self._walk_children(node, stdin))
+            return self.scan.isolated(lambda: self._walk_children(node, stdin))
         if t in ("file_redirect", "heredoc_redirect", "herestring_redirect"):
             # A bare redirection where a statement stands: $( > file )
             redirect, redirect_stdin, extra, rest = self._redirect(node)
@@ -489,16 +489,6 @@ class Walker:
         self._forget(self.scan.cwd != before[0], _changed(before[1], self.scan.vars))
         return last
 
-    def _isolated(self, walk):
-        """A subshell's `cd`, variables, functions and aliases do not outlive
-        it: after `( rm() { :; } )`, `rm` is the program again."""
-        scan = self.scan
-        saved = scan.cwd, dict(scan.vars), dict(scan.functions), dict(scan.aliases), set(scan.maybe_functions)
-        try:
-            return walk()
-        finally:
-            scan.cwd, scan.vars, scan.functions, scan.aliases, scan.maybe_functions = saved
-
     def _stdout_captured(self, walk):
         """Inside $( ), ` ` and <( ), stdout is the pipe guardsh reads the value
         from: a group's stdout redirections (`{ a $(b); } > f`) are not b's;
@@ -518,7 +508,7 @@ class Walker:
         the program rm; `cd /x & rm -rf *` removes here)."""
         after = node.next_sibling
         if after is not None and after.type == "&":
-            return self._isolated(lambda: self.walk(node, stdin))
+            return self.scan.isolated(lambda: self.walk(node, stdin))
         return self.walk(node, stdin)
 
     def _walk_children(self, node, stdin: Stdin | None) -> Command | None:
@@ -648,7 +638,7 @@ class Walker:
             if i > 0:
                 stdin = Stdin("command", source=last) if last else Stdin("command")
             # Every part of a pipeline runs in a subshell of its own.
-            last = self._isolated(lambda: self.walk(part, stdin)) if len(parts) > 1 else self.walk(part, stdin)
+            last = self.scan.isolated(lambda: self.walk(part, stdin)) if len(parts) > 1 else self.walk(part, stdin)
         return last
 
     def _redirected(self, node, stdin: Stdin | None, trailing=None) -> Command | None:
@@ -1094,7 +1084,7 @@ class Walker:
             # In backticks bash first removes the backslash before $ ` \, then
             # parses: `echo "\$(rm x)"` runs rm. Parse the text bash will see.
             inner = _unescape_backticks(self._text(node)[1:-1])
-            self._isolated(lambda: self._stdout_captured(lambda: self.scan.parse(inner, self.via + ("`...`",))))
+            self.scan.isolated(lambda: self._stdout_captured(lambda: self.scan.parse(inner, self.via + ("`...`",))))
             parts.append(DYN)
             return False
         if t in ("command_substitution", "process_substitution"):
@@ -1107,7 +1097,7 @@ class Walker:
                 return last
 
             captured = t == "command_substitution" or self._text(node).startswith("<(")
-            last = self._isolated(lambda: self._stdout_captured(walk_statements) if captured else walk_statements())
+            last = self.scan.isolated(lambda: self._stdout_captured(walk_statements) if captured else walk_statements())
             if len(statements) == 1 and last is not None and self.scan.sets_up_shell(last):
                 parts.append(SHELL_SETUP)  # eval "$(rbenv init -)", . <(asdf completion bash)
                 return False
