@@ -7,16 +7,14 @@ prompt. `todo` / `todo-allow` lines are known gaps, run as strict xfails."""
 from __future__ import annotations
 
 import collections
-import re
 from pathlib import Path
 
 import pytest
 
 from guardsh.engine import judge
+from helpers import TABLE_LABELS, table_cases, table_rows
 
 TABLE = Path(__file__).resolve().parents[1] / "corpus" / "long-tail.tsv"
-NEWLINE = "\u23ce"
-LABELS = {"block", "allow", "todo", "todo-allow"}
 FAMILIES = {"tools-verbs", "stores", "migrations", "wrappers", "overwrite", "disks", "paths", "false-alarms"}
 # The files the table's project holds (see its header): an overwrite of a file
 # that does not exist loses nothing.
@@ -26,19 +24,7 @@ PROJECT_FILES = ("data/app.db", "data/app.sqlite3", "data/production.sqlite3", "
 
 
 def _rows() -> list[tuple[int, list[str]]]:
-    return [(n, line.split("\t")) for n, line in enumerate(TABLE.read_text(encoding="utf-8").splitlines(), 1)
-            if line.strip() and not line.startswith("#")]
-
-
-def _cases():
-    for number, fields in _rows():
-        if len(fields) != 4:
-            continue  # reported by test_every_line_is_well_formed
-        label, family, command, note = fields
-        slug = re.sub(r"[^a-z0-9]+", "-", note.lower()).strip("-")[:40]
-        marks = [pytest.mark.xfail(strict=True, reason=note)] if label.startswith("todo") else []
-        expected = {"todo": "block", "todo-allow": "allow"}.get(label, label)
-        yield pytest.param(expected, command.replace(NEWLINE, "\n"), id=f"L{number}-{family}-{slug}", marks=marks)
+    return table_rows(TABLE)
 
 
 @pytest.fixture
@@ -50,7 +36,7 @@ def project_with_files(project):
     return project
 
 
-@pytest.mark.parametrize("expected,command", list(_cases()))
+@pytest.mark.parametrize("expected,command", table_cases(TABLE))
 def test_long_tail_line(expected, command, ruleset, project_with_files):
     verdict = judge(command, ruleset, cwd=str(project_with_files))
     # snapshot: kept recoverable before it runs (issue 13), as test_bypass counts it
@@ -60,7 +46,7 @@ def test_long_tail_line(expected, command, ruleset, project_with_files):
 
 
 def test_every_line_is_well_formed():
-    bad = [(n, f) for n, f in _rows() if len(f) != 4 or f[0] not in LABELS or f[1] not in FAMILIES or not f[2]]
+    bad = [(n, f) for n, f in _rows() if len(f) != 4 or f[0] not in TABLE_LABELS or f[1] not in FAMILIES or not f[2]]
     assert not bad, f"malformed lines (number, fields): {bad[:10]}"
 
 

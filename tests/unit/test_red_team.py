@@ -7,35 +7,21 @@ false alarms, run as strict xfails so that fixing one makes the test say so."""
 
 from __future__ import annotations
 
-import re
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from guardsh.engine import judge
+from helpers import TABLE_LABELS, table_cases, table_rows
 
 TABLE = Path(__file__).resolve().parents[1] / "corpus" / "red-team.tsv"
-NEWLINE = "\u23ce"
-LABELS = {"block", "allow", "todo", "todo-allow"}
 # The red team's project (see the table's header).
 PROJECT_FILES = ("src/app.py", "data/users.csv", "app.db", "package.json", "../outside/keep.txt")
 
 
 def _rows() -> list[tuple[int, list[str]]]:
-    return [(n, line.split("\t")) for n, line in enumerate(TABLE.read_text(encoding="utf-8").splitlines(), 1)
-            if line.strip() and not line.startswith("#")]
-
-
-def _cases():
-    for number, fields in _rows():
-        if len(fields) != 4:
-            continue  # reported by test_every_line_is_well_formed
-        label, family, command, note = fields
-        slug = re.sub(r"[^a-z0-9]+", "-", note.lower()).strip("-")[:40]
-        marks = [pytest.mark.xfail(strict=True, reason=note)] if label.startswith("todo") else []
-        expected = {"todo": "block", "todo-allow": "allow"}.get(label, label)
-        yield pytest.param(expected, command.replace(NEWLINE, "\n"), id=f"L{number}-{family}-{slug}", marks=marks)
+    return table_rows(TABLE)
 
 
 @pytest.fixture
@@ -48,7 +34,7 @@ def red_team_project(project):
     return project
 
 
-@pytest.mark.parametrize("expected,command", list(_cases()))
+@pytest.mark.parametrize("expected,command", table_cases(TABLE))
 def test_red_team_line(expected, command, ruleset, red_team_project):
     verdict = judge(command, ruleset, cwd=str(red_team_project))
     blocked = verdict.decision in {"snapshot", "confirm", "deny"}
@@ -57,5 +43,5 @@ def test_red_team_line(expected, command, ruleset, red_team_project):
 
 
 def test_every_line_is_well_formed():
-    bad = [(n, f) for n, f in _rows() if len(f) != 4 or f[0] not in LABELS or not f[1] or not f[2]]
+    bad = [(n, f) for n, f in _rows() if len(f) != 4 or f[0] not in TABLE_LABELS or not f[1] or not f[2]]
     assert not bad, f"malformed lines (number, fields): {bad[:10]}"
